@@ -1,0 +1,125 @@
+"""The `kconv` command line: a thin click layer over the library.
+
+Subcommands live in one module each and are imported only when invoked, so `kconv --version`
+and `kconv lint` of one file start fast. Library errors (`KconvError`) become one line on
+stderr and exit code 2; `--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from kconv import __version__
+
+# command name -> (module, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "config": (
+        "kconv.cli.config_cmd",
+        "config_command",
+        "Print the fully resolved compose project (like `docker compose config`).",
+    ),
+    "convert": (
+        "kconv.cli.convert_cmd",
+        "convert_command",
+        "Convert a compose project into Kubernetes manifests.",
+    ),
+    "lint": (
+        "kconv.cli.lint_cmd",
+        "lint_command",
+        "Lint Kubernetes manifests; findings with file:line:col.",
+    ),
+    "rules": ("kconv.cli.rules_cmd", "rules_command", "List the lint rules or explain one."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, attribute, _ = entry
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return _not_yet(cmd_name)
+        return getattr(module, attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _not_yet(name: str) -> click.Command:
+    @click.command(
+        name=name, help=COMMANDS[name][2], context_settings={"ignore_unknown_options": True}
+    )
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def placeholder(args: tuple[str, ...]) -> None:
+        raise click.UsageError(f"'kconv {name}' is not available in this version")
+
+    return placeholder
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="kconv")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="KCONV_DEBUG",
+    help="Show Python tracebacks for errors (for bug reports).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """kconv converts docker-compose projects into production-grade Kubernetes manifests
+    and lints Kubernetes manifests, pointing at the exact file, line and column.
+
+    \b
+    Examples:
+      kconv convert compose.yaml -o k8s/
+      kconv lint k8s/
+      helm template ./chart | kconv lint -
+      kconv config -f compose.yaml -f compose.prod.yaml
+      kconv rules explain KC101
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or config error.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(
+        os.environ.get("KCONV_DEBUG")
+    )
+    try:
+        return cli.main(args=argv, prog_name="kconv", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # the last line of defence: never a traceback for users
+        from kconv.errors import KconvError
+
+        if debug:
+            raise
+        if isinstance(exc, KconvError):
+            click.echo(f"kconv: error: {exc}", err=True)
+        else:
+            click.echo(
+                f"kconv: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback and please report it)",
+                err=True,
+            )
+        sys.exit(2)

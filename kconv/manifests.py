@@ -1,0 +1,212 @@
+"""Load Kubernetes manifests from files, directories and stdin into `K8sObject`s.
+
+A broken file never stops the others: its problems are collected as `LoadProblem`s (which the
+linter reports as findings) and loading goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kconv import yamlio
+from kconv.errors import InputError
+from kconv.model.k8s import K8sObject
+from kconv.model.location import Location, PositionIndex
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+STDIN_NAME = "<stdin>"
+
+# `# kconv: ignore[KC101,privileged-container]` and `# kconv: ignore-file[...]`
+_IGNORE_COMMENT = re.compile(r"#\s*kconv:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?")
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file or document that could not be (fully) read.
+
+    code: "syntax-error", "duplicate-key", "unknown-tag", "not-an-object", "unreadable"
+    """
+
+    code: str
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class IgnoreComment:
+    """A `# kconv: ignore[...]` comment: the rules it names (empty: all) and its line."""
+
+    line: int
+    rules: frozenset[str]
+    whole_file: bool
+
+
+@dataclass
+class ManifestSet:
+    """Everything read from the inputs of one run."""
+
+    objects: list[K8sObject] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    ignore_comments: dict[str, list[IgnoreComment]] = field(default_factory=dict)
+
+
+def discover(paths: Sequence[str]) -> list[str]:
+    """Expand the given paths into the list of files to read, in a stable order.
+
+    Directories are walked recursively (symlinked directories are not followed, so a symlink
+    loop cannot hang the walk) for `*.yaml`, `*.yml` and `*.json`; hidden directories are
+    skipped. A path that does not exist is an InputError. `-` stands for stdin.
+    """
+    files: list[str] = []
+    for path in paths:
+        if path == "-":
+            files.append("-")
+            continue
+        if not os.path.lexists(path):
+            raise InputError("no such file or directory", Location(path))
+        if os.path.isdir(path):
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in names:
+                    if name.endswith(MANIFEST_SUFFIXES):
+                        full = os.path.join(root, name)
+                        if _is_regular(full):
+                            found.append(full)
+            files.extend(sorted(found))
+        else:
+            files.append(path)
+    seen: set[str] = set()
+    unique = []
+    for file in files:
+        if file not in seen:
+            seen.add(file)
+            unique.append(file)
+    return unique
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def load_paths(
+    paths: Sequence[str],
+    *,
+    stdin_text: str | None = None,
+    limits: yamlio.Limits = yamlio.DEFAULT_LIMITS,
+) -> ManifestSet:
+    """Read every manifest under `paths` (see `discover`)."""
+    result = ManifestSet()
+    for file in discover(paths):
+        if file == "-":
+            load_text(result, stdin_text if stdin_text is not None else "", STDIN_NAME, limits)
+            continue
+        try:
+            if not _is_regular(file) and os.path.exists(file):
+                raise InputError("not a regular file", Location(file))
+            text = yamlio.read_text(file)
+        except InputError as exc:
+            result.files.append(file)
+            result.problems.append(
+                LoadProblem("unreadable", exc.message, exc.location or Location(file))
+            )
+            continue
+        load_text(result, text, file, limits)
+    return result
+
+
+def load_text(
+    result: ManifestSet, text: str, filename: str, limits: yamlio.Limits = yamlio.DEFAULT_LIMITS
+) -> None:
+    """Parse one file's text and add its objects and problems to `result`."""
+    result.files.append(filename)
+    if "kconv:" in text:
+        comments = scan_ignore_comments(text)
+        if comments:
+            result.ignore_comments[filename] = comments
+    try:
+        documents = yamlio.load_documents(text, filename, limits=limits)
+    except yamlio.YamlSyntaxError as exc:
+        documents = exc.documents
+        result.problems.append(
+            LoadProblem("syntax-error", exc.message, exc.location or Location(filename))
+        )
+    except InputError as exc:
+        documents = []
+        result.problems.append(
+            LoadProblem("syntax-error", exc.message, exc.location or Location(filename))
+        )
+    for document in documents:
+        for problem in document.problems:
+            result.problems.append(LoadProblem(problem.code, problem.message, problem.location))
+        result.objects.extend(_objects_of(document, filename, result.problems))
+
+
+def _objects_of(
+    document: yamlio.Document, filename: str, problems: list[LoadProblem]
+) -> Iterable[K8sObject]:
+    data = document.data
+    positions = document.positions
+    if not _looks_like_object(data, positions, "", problems):
+        return
+    if data["kind"] == "List" or (
+        str(data["kind"]).endswith("List") and isinstance(data.get("items"), list)
+    ):
+        for index, item in enumerate(data.get("items") or []):
+            prefix = f"/items/{index}"
+            if _looks_like_object(item, positions, prefix, problems):
+                yield K8sObject(item, filename, positions, document.index, prefix)
+        return
+    yield K8sObject(data, filename, positions, document.index)
+
+
+def _looks_like_object(
+    data: Any, positions: PositionIndex, prefix: str, problems: list[LoadProblem]
+) -> bool:
+    where = positions.nearest(prefix)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a scalar"
+        problems.append(
+            LoadProblem("not-an-object", f"document is {kind}, not a Kubernetes object", where)
+        )
+        return False
+    missing = [key for key in ("apiVersion", "kind") if not data.get(key)]
+    if missing:
+        problems.append(
+            LoadProblem(
+                "not-an-object", f"not a Kubernetes object: {' and '.join(missing)} missing", where
+            )
+        )
+        return False
+    for key in ("apiVersion", "kind"):
+        if not isinstance(data[key], str):
+            problems.append(
+                LoadProblem(
+                    "not-an-object", f"{key} must be a string", positions.nearest(f"{prefix}/{key}")
+                )
+            )
+            return False
+    return True
+
+
+def scan_ignore_comments(text: str) -> list[IgnoreComment]:
+    """Find `# kconv: ignore[...]` and `# kconv: ignore-file[...]` comments."""
+    comments = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "kconv:" not in line:
+            continue
+        match = _IGNORE_COMMENT.search(line)
+        if match is None:
+            continue
+        rules = frozenset(r.strip() for r in (match.group(2) or "").split(",") if r.strip())
+        comments.append(IgnoreComment(number, rules, match.group(1) == "ignore-file"))
+    return comments

@@ -1,0 +1,184 @@
+"""The Kubernetes object model: one loaded object, where it came from, and its pod spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kconv.model.location import Location, PositionIndex, join_pointer
+
+# Where each pod-carrying kind keeps its pod spec.
+POD_SPEC_POINTERS: dict[str, str] = {
+    "Pod": "/spec",
+    "Deployment": "/spec/template/spec",
+    "ReplicaSet": "/spec/template/spec",
+    "StatefulSet": "/spec/template/spec",
+    "DaemonSet": "/spec/template/spec",
+    "Job": "/spec/template/spec",
+    "ReplicationController": "/spec/template/spec",
+    "CronJob": "/spec/jobTemplate/spec/template/spec",
+}
+
+# Named kind groups that rule specs may use in `kinds:` (besides plain kind names).
+KIND_GROUPS: dict[str, frozenset[str]] = {
+    "PodController": frozenset(POD_SPEC_POINTERS),
+    "Workload": frozenset(POD_SPEC_POINTERS) - {"Pod"},
+    "DeploymentLike": frozenset(
+        {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+    ),
+}
+
+CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+
+
+def _get(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer in plain data, or None."""
+    value = data
+    for token in pointer.split("/")[1:]:
+        if isinstance(value, dict):
+            value = value.get(token)
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    return value
+
+
+@dataclass(frozen=True)
+class ContainerRef:
+    """A container of a pod spec: its JSON pointer, its list name, and its data."""
+
+    pointer: str
+    list_name: str  # "containers", "initContainers" or "ephemeralContainers"
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", "?"))
+
+
+@dataclass(eq=False)
+class K8sObject:
+    """One Kubernetes object read from a file, with the positions of its values.
+
+    `pointer_prefix` is "" for a top-level document and e.g. "/items/3" for an item of a
+    `kind: List`; `positions` is the index of the whole document, so pointers passed to
+    `location()` are relative to the object and the prefix is added here.
+    """
+
+    body: dict[str, Any]
+    file: str
+    positions: PositionIndex
+    document_index: int = 0
+    pointer_prefix: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def api_version(self) -> str:
+        return str(self.body.get("apiVersion", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.body.get("kind", ""))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.body.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name") or self.metadata.get("generateName") or "")
+
+    @property
+    def namespace(self) -> str | None:
+        """The namespace written in the object, or None (objects without one share it)."""
+        namespace = self.metadata.get("namespace")
+        return str(namespace) if namespace else None
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    @property
+    def annotations(self) -> dict[str, Any]:
+        annotations = self.metadata.get("annotations")
+        return annotations if isinstance(annotations, dict) else {}
+
+    @property
+    def ref(self) -> str:
+        """A short human reference: `Deployment web` or `Deployment prod/web`."""
+        name = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.kind} {name}"
+
+    def get(self, pointer: str) -> Any:
+        """The value at a JSON pointer inside this object, or None."""
+        return _get(self.body, pointer)
+
+    def location(self, pointer: str = "") -> Location:
+        """Where the value at `pointer` (or its nearest written ancestor) is in the source."""
+        return self.positions.nearest(self.pointer_prefix + pointer)
+
+    def has(self, pointer: str) -> bool:
+        return (self.pointer_prefix + pointer) in self.positions
+
+    # -- pod-carrying kinds -------------------------------------------------------------------
+
+    @property
+    def pod_spec_pointer(self) -> str | None:
+        return POD_SPEC_POINTERS.get(self.kind)
+
+    def pod_spec(self) -> tuple[str, dict[str, Any]] | None:
+        """(pointer, pod spec) for pod-carrying kinds, None for others or a missing spec."""
+        pointer = self.pod_spec_pointer
+        if pointer is None:
+            return None
+        spec = self.get(pointer)
+        return (pointer, spec) if isinstance(spec, dict) else None
+
+    def pod_template_pointer(self) -> str | None:
+        """The pointer of the pod template (`/spec/template`), "" for a bare Pod."""
+        pointer = self.pod_spec_pointer
+        if pointer is None:
+            return None
+        return pointer.removesuffix("/spec")
+
+    def pod_labels(self) -> dict[str, Any]:
+        """Labels the pods of this object get (the template's, or a Pod's own)."""
+        template = self.pod_template_pointer()
+        if template is None:
+            return {}
+        labels = self.get(join_pointer(template, "metadata", "labels"))
+        return labels if isinstance(labels, dict) else {}
+
+    def containers(self, *lists: str) -> list[ContainerRef]:
+        """Containers of the pod spec; by default the regular `containers` only."""
+        found = self.pod_spec()
+        if found is None:
+            return []
+        pointer, spec = found
+        result = []
+        for list_name in lists or ("containers",):
+            items = spec.get(list_name)
+            if not isinstance(items, list):
+                continue
+            for index, container in enumerate(items):
+                if isinstance(container, dict):
+                    result.append(
+                        ContainerRef(join_pointer(pointer, list_name, index), list_name, container)
+                    )
+        return result
+
+    def all_containers(self) -> list[ContainerRef]:
+        """Init, regular and ephemeral containers."""
+        return self.containers(*CONTAINER_LISTS)
+
+
+def kind_matches(kind: str, selectors: frozenset[str] | None) -> bool:
+    """Does `kind` match a rule's `kinds` (kind names or group names; None means any)?"""
+    if selectors is None or "Any" in selectors:
+        return True
+    if kind in selectors:
+        return True
+    return any(kind in KIND_GROUPS.get(selector, ()) for selector in selectors)

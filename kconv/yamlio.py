@@ -1,0 +1,552 @@
+"""YAML input and output: the only module that touches PyYAML.
+
+Loading composes node trees with libyaml (CSafeLoader) when available and builds plain data plus
+a `PositionIndex` in one walk. Building the data ourselves, instead of using PyYAML's
+constructor, gives us what kconv needs and PyYAML does not offer:
+
+- duplicate keys are reported with both positions (PyYAML silently keeps the last one);
+- mapping keys are always strings, taken from the raw text (`yes:` stays "yes", `80:` is "80");
+- `yaml12=True` resolves plain scalars by YAML 1.2 (what docker compose uses): `yes`, `on`,
+  `22:22` and `1_000` stay strings;
+- limits on nesting depth and on the number of nodes an alias expansion may produce;
+- safe tags only: Python tags and unknown tags are problems, never executed.
+
+Emitting builds on SafeDumper: no anchors or aliases, the top-level keys in Kubernetes' usual
+order, strings that a YAML 1.1 or 1.2 reader could mistake for another type always quoted, and
+multi-line strings as literal blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kconv.errors import InputError
+from kconv.model.location import Location, PositionIndex, PosNode, escape_pointer_token
+
+try:  # libyaml when available: about 8x faster parsing
+    _Loader: type = yaml.CSafeLoader
+    _Dumper: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+HAS_LIBYAML = _Loader is not yaml.SafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_STRING_TAGS = {
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:value",
+    _STR,
+}
+_IMPLICIT_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, "tag:yaml.org,2002:timestamp"}
+_STANDARD_COLLECTION_TAGS = {
+    _MAP,
+    _SEQ,
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:set",
+    "tag:yaml.org,2002:pairs",
+}
+
+# YAML 1.2 core schema (what docker compose's go-yaml v3 resolves).
+_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_YAML12_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_YAML12_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile input. Both are per document."""
+
+    max_depth: int = 400
+    max_nodes: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value written with a custom tag the caller asked to keep (compose `!reset`)."""
+
+    tag: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Something wrong in a document that does not stop it from being loaded (duplicate key)."""
+
+    code: str
+    message: str
+    location: Location
+
+
+@dataclass
+class Document:
+    """One YAML document: plain data, where each value was written, and load problems."""
+
+    data: Any
+    positions: PositionIndex
+    index: int
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    @property
+    def location(self) -> Location:
+        return self.positions.nearest("")
+
+
+class YamlSyntaxError(InputError):
+    """The YAML text cannot be parsed; `documents` holds those read before the error."""
+
+    def __init__(self, message: str, location: Location, documents: list[Document]) -> None:
+        super().__init__(message, location)
+        self.documents = documents
+
+
+def decode(raw: bytes, filename: str) -> str:
+    """Decode file bytes as YAML allows (UTF-8, or UTF-16/32 with a byte order mark)."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+        if b"\x00" in raw[:8192]:
+            raise InputError("binary data, not a YAML or JSON text file", Location(filename))
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"invalid {encoding.replace('-sig', '').upper()} text (byte {exc.start})",
+            Location(filename, line),
+        ) from None
+
+
+def read_text(path: str, display_name: str | None = None) -> str:
+    """Read and decode a text file; every failure becomes an InputError naming the file."""
+    name = display_name or path
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", Location(name)) from None
+    except FileNotFoundError:
+        raise InputError("no such file", Location(name)) from None
+    except PermissionError:
+        raise InputError("permission denied", Location(name)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", Location(name)) from None
+    return decode(raw, name)
+
+
+def load_documents(
+    text: str,
+    filename: str,
+    *,
+    yaml12: bool = False,
+    keep_tags: Iterable[str] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Document]:
+    """Parse a multi-document YAML (or JSON) text into documents; empty documents are skipped.
+
+    Raises YamlSyntaxError (with the documents read so far) on a syntax error, and InputError
+    when a limit is exceeded. Duplicate keys and unknown tags are `Document.problems`.
+    """
+    builder = _Builder(filename, yaml12, frozenset(keep_tags), limits)
+    documents: list[Document] = []
+    loader = _Loader(text)
+    index = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            except yaml.MarkedYAMLError as exc:
+                raise _syntax_error(exc, filename, text, documents) from None
+            except yaml.YAMLError as exc:  # reader errors (bad characters) have no problem_mark
+                raise YamlSyntaxError(_clean(str(exc)), Location(filename), documents) from None
+            if node is None or (node.tag == _NULL and node.value in ("", "~", "null")):
+                index += 1
+                continue
+            data, positions = builder.build(node)
+            documents.append(
+                Document(data, PositionIndex(filename, positions), index, builder.take_problems())
+            )
+            index += 1
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, filename: str, text: str, documents: list[Document]
+) -> YamlSyntaxError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    message = f"syntax error: {problem}"
+    if exc.context and exc.problem:
+        message = f"syntax error: {problem} ({exc.context})"
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        message = "syntax error: a tab character; YAML does not allow tabs for indentation"
+    location = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
+    return YamlSyntaxError(_clean(message), location, documents)
+
+
+class _Builder:
+    """Turns composed nodes into plain data and a position tree."""
+
+    def __init__(
+        self, filename: str, yaml12: bool, keep_tags: frozenset[str], limits: Limits
+    ) -> None:
+        self.filename = filename
+        self.yaml12 = yaml12
+        self.keep_tags = keep_tags
+        self.limits = limits
+        self.problems: list[YamlProblem] = []
+        self.nodes = 0
+        # Collections reached again through an alias: (value, positions, expanded node count).
+        self.seen: dict[int, tuple[Any, Any, int]] = {}
+
+    def take_problems(self) -> list[YamlProblem]:
+        problems, self.problems = self.problems, []
+        return problems
+
+    def build(self, node: yaml.Node) -> tuple[Any, PosNode]:
+        self.nodes = 0
+        self.seen = {}
+        mark = node.start_mark
+        value, children = self._value(node, 0)
+        return value, (mark.line + 1, mark.column + 1, children)
+
+    def _where(self, node: yaml.Node) -> Location:
+        return Location(self.filename, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _count(self, count: int, node: yaml.Node) -> None:
+        self.nodes += count
+        if self.nodes > self.limits.max_nodes:
+            raise InputError(
+                f"document expands to more than {self.limits.max_nodes:,} nodes "
+                "(an alias bomb?); refusing to load it",
+                self._where(node),
+            )
+
+    def _value(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
+        if isinstance(node, yaml.ScalarNode):
+            self._count(1, node)
+        else:
+            seen = self.seen.get(id(node))
+            if seen is not None:  # an alias: count its full expansion, copy the built value
+                self._count(seen[2], node)
+                return copy.deepcopy(seen[0]), seen[1]
+            before = self.nodes
+            self._count(1, node)
+            value, children = self._collection(node, depth)
+            self.seen[id(node)] = (value, children, self.nodes - before)
+            return value, children
+        return self._any(node, depth)
+
+    def _collection(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
+        return self._any(node, depth)
+
+    def _any(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
+        if depth > self.limits.max_depth:
+            raise InputError(
+                f"nesting deeper than {self.limits.max_depth} levels", self._where(node)
+            )
+        tag = node.tag
+        if tag in self.keep_tags:
+            untagged = _retag(node)
+            value, children = self._value(untagged, depth)
+            return Tagged(tag, value), children
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node), None
+        if tag not in _STANDARD_COLLECTION_TAGS:
+            self._unknown_tag(node)
+        if isinstance(node, yaml.SequenceNode):
+            values: list[Any] = []
+            positions: list[PosNode] = []
+            for item in node.value:
+                value, children = self._value(item, depth + 1)
+                values.append(value)
+                mark = item.start_mark
+                positions.append((mark.line + 1, mark.column + 1, children))
+            return values, positions
+        return self._mapping(node, depth)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict, dict]:
+        data: dict[str, Any] = {}
+        positions: dict[str, PosNode] = {}
+        key_nodes: dict[str, yaml.Node] = {}
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(self._merge_sources(value_node))
+                continue
+            key = self._key(key_node)
+            if key in key_nodes:
+                first = self._where(key_nodes[key])
+                self.problems.append(
+                    YamlProblem(
+                        "duplicate-key",
+                        f'duplicate key "{key}" (first defined at line {first.line}, '
+                        f"column {first.column}); the last value wins",
+                        self._where(key_node),
+                    )
+                )
+            key_nodes[key] = key_node
+            value, children = self._value(value_node, depth + 1)
+            data[key] = value
+            mark = key_node.start_mark
+            positions[key] = (mark.line + 1, mark.column + 1, children)
+        # `<<` merge keys: explicit keys win; among merged mappings, earlier ones win.
+        for key_node, value_node in merged:
+            key = self._key(key_node)
+            if key in data:
+                continue
+            value, children = self._value(value_node, depth + 1)
+            data[key] = value
+            mark = key_node.start_mark
+            positions[key] = (mark.line + 1, mark.column + 1, children)
+        return data, positions
+
+    def _merge_sources(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise InputError(
+                    "a '<<' merge key needs a mapping or a list of mappings", self._where(source)
+                )
+            for key_node, value_node in source.value:
+                if key_node.tag == _MERGE:
+                    pairs.extend(self._merge_sources(value_node))
+                else:
+                    pairs.append((key_node, value_node))
+        return pairs
+
+    def _key(self, node: yaml.Node) -> str:
+        if isinstance(node, yaml.ScalarNode):
+            return str(node.value)
+        raise InputError("a mapping key must be a scalar, not a mapping or list", self._where(node))
+
+    def _unknown_tag(self, node: yaml.Node) -> None:
+        tag = node.tag
+        kind = "Python tag" if tag.startswith("tag:yaml.org,2002:python/") else "unknown tag"
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        self.problems.append(
+            YamlProblem(
+                "unknown-tag",
+                f"{kind} {shown} is not allowed; the value is read as if untagged",
+                self._where(node),
+            )
+        )
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        text = node.value
+        if self.yaml12 and not node.style and tag in _IMPLICIT_TAGS:
+            if tag == _STR and _resolve_yaml11(text) != _STR:
+                return text  # an explicit !!str
+            return _resolve_yaml12(text)
+        if tag in _PLAIN_STRING_TAGS:
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text.lower() in ("yes", "true", "on", "y")
+        if tag == _INT:
+            return _yaml11_int(text)
+        if tag == _FLOAT:
+            return _float(text)
+        self._unknown_tag(node)
+        return text
+
+
+def _retag(node: yaml.Node) -> yaml.Node:
+    """A copy of a custom-tagged node with its default tag, so it builds as usual."""
+    if isinstance(node, yaml.ScalarNode):
+        tag = _resolve_yaml11(node.value)
+        if node.value == "":
+            tag = _NULL
+        return yaml.ScalarNode(tag, node.value, node.start_mark, node.end_mark, node.style)
+    if isinstance(node, yaml.SequenceNode):
+        return yaml.SequenceNode(_SEQ, node.value, node.start_mark, node.end_mark)
+    return yaml.MappingNode(_MAP, node.value, node.start_mark, node.end_mark)
+
+
+def _resolve_yaml12(text: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema (octal `0755` kept as in go-yaml)."""
+    if _YAML12_NULL.match(text):
+        return None
+    if _YAML12_BOOL.match(text):
+        return text.lower() == "true"
+    if _YAML12_INT.match(text):
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        if len(text.lstrip("+-")) > 1 and text.lstrip("+-").startswith("0"):
+            return _yaml11_int(text)  # go-yaml still reads a leading 0 as octal
+        return int(text)
+    if _YAML12_FLOAT.match(text):
+        return _float(text)
+    return text
+
+
+def _yaml11_int(text: str) -> int | str:
+    value = text.replace("_", "")
+    sign = -1 if value.startswith("-") else 1
+    value = value.lstrip("+-")
+    try:
+        if value == "0":
+            return 0
+        if value.startswith("0b"):
+            return sign * int(value[2:], 2)
+        if value.startswith("0x"):
+            return sign * int(value[2:], 16)
+        if value.startswith("0o"):
+            return sign * int(value[2:], 8)
+        if value.startswith("0"):
+            return sign * int(value, 8)
+        if ":" in value:
+            total = 0
+            for part in value.split(":"):
+                total = total * 60 + int(part)
+            return sign * total
+        return sign * int(value)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> float | str:
+    value = text.replace("_", "").lower()
+    if value in (".inf", "+.inf"):
+        return math.inf
+    if value == "-.inf":
+        return -math.inf
+    if value == ".nan":
+        return math.nan
+    try:
+        if ":" in value:
+            sign = -1.0 if value.startswith("-") else 1.0
+            total = 0.0
+            for part in value.lstrip("+-").split(":"):
+                total = total * 60 + float(part)
+            return sign * total
+        return float(value)
+    except ValueError:
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Emitting
+
+TOP_LEVEL_ORDER = ("apiVersion", "kind", "metadata", "spec")
+
+
+def canonical_order(document: dict[str, Any]) -> dict[str, Any]:
+    """apiVersion, kind, metadata, spec first, then the other keys as built."""
+    ordered = {key: document[key] for key in TOP_LEVEL_ORDER if key in document}
+    ordered.update((key, value) for key, value in document.items() if key not in ordered)
+    return ordered
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _resolve_yaml11(text: str) -> str:
+    """The tag a YAML 1.1 reader gives a plain scalar."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+
+
+def _needs_quotes(value: str) -> bool:
+    """True when a YAML 1.1 or 1.2 reader would read the plain scalar as something else."""
+    if _resolve_yaml11(value) != _STR:
+        return True
+    return bool(
+        _YAML12_INT.match(value)
+        or _YAML12_FLOAT.match(value)
+        or _YAML12_BOOL.match(value)
+        or _YAML12_NULL.match(value)
+    )
+
+
+class _Dumper(_Dumper):  # type: ignore[misc, valid-type]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar(_STR, value, style="|")
+    if _needs_quotes(value):
+        return dumper.represent_scalar(_STR, value, style='"')
+    return dumper.represent_scalar(_STR, value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(document: Any) -> str:
+    """One document as block-style YAML, keys in the order built (top level canonical)."""
+    if isinstance(document, dict):
+        document = canonical_order(document)
+    return yaml.dump(
+        document,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1_000_000,
+        indent=2,
+    )
+
+
+def dump_documents(documents: Iterable[Any]) -> str:
+    """A multi-document YAML stream: documents separated by `---` lines."""
+    return "---\n".join(dump_yaml(document) for document in documents)
+
+
+def dump_json(document: Any) -> str:
+    if isinstance(document, dict):
+        document = canonical_order(document)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def iter_scalars(data: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Every scalar of a data tree with its JSON pointer (for scans such as secret detection)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_scalars(value, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from iter_scalars(value, f"{pointer}/{index}")
+    else:
+        yield pointer, data
