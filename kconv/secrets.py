@@ -1,0 +1,203 @@
+"""Recognise secrets and keep them out of every output.
+
+Two independent signals, used by the converter (what goes into a Secret rather than a ConfigMap),
+the linter (secret-looking data in ConfigMaps and env) and every printer (redaction):
+
+- `is_secret_name`: the variable or key *name* says it holds a secret (DB_PASSWORD, apiKey,
+  GITHUB_TOKEN). Names of files or paths to secrets (PASSWORD_FILE) are not secrets themselves.
+- `looks_like_secret_value`: the *value* has the shape of a credential (a PEM private key, an
+  AWS access key, a GitHub/GitLab/Slack/Stripe/Google token, a JWT, a URL with a password).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+REDACTED = "<redacted>"
+
+# Words that make a name secret wherever they appear as a token.
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "tokens",
+        "credential",
+        "credentials",
+        "creds",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "clientsecret",
+        "authtoken",
+        "sessionkey",
+        "signingkey",
+        "encryptionkey",
+        "masterkey",
+        "dsn",
+        "connectionstring",
+        "sas",
+        "htpasswd",
+        "bearer",
+    }
+)
+# "key" is a secret only with one of these before it (API_KEY, PRIVATE_KEY, SECRET_KEY...).
+_KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "access",
+        "secret",
+        "private",
+        "signing",
+        "encryption",
+        "master",
+        "license",
+        "client",
+        "auth",
+        "session",
+        "account",
+        "storage",
+        "service",
+        "app",
+        "ssh",
+        "gpg",
+        "pgp",
+        "jwt",
+        "hmac",
+        "shared",
+        "subscription",
+    }
+)
+# Names ending in these refer to a secret (a file, a path, an id, a name), not hold it.
+_REFERENCE_SUFFIXES = frozenset(
+    {
+        "file",
+        "path",
+        "dir",
+        "directory",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "name",
+        "id",
+        "ids",
+        "ref",
+        "arn",
+        "length",
+        "len",
+        "policy",
+        "rotation",
+        "ttl",
+        "expiry",
+        "expiration",
+        "enabled",
+        "type",
+        "mode",
+        "header",
+        "location",
+    }
+)
+_ALWAYS_SECRET_NAMES = frozenset(
+    {
+        "aws_secret_access_key",
+        "aws_session_token",
+        "google_application_credentials_json",
+        "azure_client_secret",
+        "oci_cli_key_content",
+        "github_token",
+        "gitlab_token",
+        "npm_token",
+        "docker_password",
+        "mysql_root_password",
+        "postgres_password",
+        "redis_password",
+    }
+)
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+_SECRET_VALUE_PATTERNS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",  # AWS access key id
+        r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",  # GitHub tokens
+        r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
+        r"\bglpat-[A-Za-z0-9_\-]{20,}\b",  # GitLab personal access token
+        r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",  # Slack
+        r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",  # Stripe
+        r"\bAIza[0-9A-Za-z\-_]{35}\b",  # Google API key
+        r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",  # JWT
+        r"\bnpm_[A-Za-z0-9]{36}\b",
+        r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",  # GCP service-account JSON
+        r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",  # URL with user:password@
+    )
+)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Split a variable name into lower-case words (snake, kebab, dotted and camelCase)."""
+    return [token for token in _TOKEN_SPLIT.split(_CAMEL.sub("_", name).lower()) if token]
+
+
+def is_secret_name(name: str) -> bool:
+    """Does the name say that its value is a secret (password, token, API key...)?"""
+    if name.lower() in _ALWAYS_SECRET_NAMES:
+        return True
+    tokens = name_tokens(name)
+    if not tokens or tokens[-1] in _REFERENCE_SUFFIXES:
+        return False
+    for index, token in enumerate(tokens):
+        if token in _SECRET_WORDS:
+            return True
+        if token in ("key", "keys") and index > 0 and tokens[index - 1] in _KEY_QUALIFIERS:
+            return True
+    joined = "".join(tokens)
+    return any(
+        word in joined
+        for word in (
+            "password",
+            "passwd",
+            "apikey",
+            "secretkey",
+            "privatekey",
+            "accesstoken",
+            "authtoken",
+        )
+    )
+
+
+def looks_like_secret_value(value: object) -> bool:
+    """Does the value have the shape of a credential (private key, cloud or API token...)?"""
+    if not isinstance(value, str) or len(value) < 8:
+        return False
+    return any(pattern.search(value) for pattern in _SECRET_VALUE_PATTERNS)
+
+
+def is_secret(name: str, value: object) -> bool:
+    """A non-empty value under a secret-looking name, or a secret-looking value."""
+    if looks_like_secret_value(value):
+        return True
+    return is_secret_name(name) and value not in (None, "")
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret value (and of each of its lines) in `text`."""
+    pieces: set[str] = set()
+    for secret in secrets:
+        if not secret or len(secret) < 3:
+            continue
+        pieces.add(secret)
+        pieces.update(line.strip() for line in secret.splitlines() if len(line.strip()) >= 6)
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, REDACTED)
+    return text
