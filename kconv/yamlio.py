@@ -23,6 +23,7 @@ import copy
 import json
 import math
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,7 @@ _YAML12_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 class Limits:
     """Guards against hostile input. Both are per document."""
 
-    max_depth: int = 400
+    max_depth: int = 256
     max_nodes: int = 1_000_000
 
 
@@ -175,6 +176,10 @@ def load_documents(
     when a limit is exceeded. Duplicate keys and unknown tags are `Document.problems`.
     """
     builder = _Builder(filename, yaml12, frozenset(keep_tags), limits)
+    # The walk recurses about three frames per nesting level; make room for the allowed depth.
+    needed = limits.max_depth * 3 + 400
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
     documents: list[Document] = []
     loader = _Loader(text)
     index = 0
@@ -267,12 +272,9 @@ class _Builder:
                 return copy.deepcopy(seen[0]), seen[1]
             before = self.nodes
             self._count(1, node)
-            value, children = self._collection(node, depth)
+            value, children = self._any(node, depth)
             self.seen[id(node)] = (value, children, self.nodes - before)
             return value, children
-        return self._any(node, depth)
-
-    def _collection(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
         return self._any(node, depth)
 
     def _any(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:

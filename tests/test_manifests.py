@@ -1,0 +1,115 @@
+"""Loading Kubernetes manifests: discovery, multi-document, List, problems (kconv/manifests.py)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kconv.errors import InputError
+from kconv.manifests import discover, load_paths
+from kconv.model.k8s import kind_matches
+from kconv.model.location import Location
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "manifests"
+
+
+def test_discover_walks_directories_in_sorted_order_skipping_hidden_and_other_files() -> None:
+    files = discover([str(FIXTURES / "tree")])
+    names = [Path(f).relative_to(FIXTURES / "tree").as_posix() for f in files]
+    assert names == ["app.yaml", "sub/broken.yml", "sub/list.json"]
+
+
+def test_discover_missing_path_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no such file"):
+        discover([str(FIXTURES / "nope.yaml")])
+
+
+def test_one_broken_file_does_not_stop_the_others() -> None:
+    result = load_paths([str(FIXTURES / "tree")])
+    refs = [(o.kind, o.name, o.namespace) for o in result.objects]
+    assert refs == [
+        ("Deployment", "web", "shop"),
+        ("Service", "web", None),
+        ("ConfigMap", "before", None),
+        ("ConfigMap", "one", None),
+        ("ConfigMap", "two", None),
+    ]
+    codes = [(p.code, p.location.line) for p in result.problems]
+    assert ("syntax-error", 6) in codes
+    assert ("not-an-object", 7) in codes  # the List item without apiVersion
+    assert len(result.files) == 3
+
+
+def test_list_items_keep_their_own_positions() -> None:
+    result = load_paths([str(FIXTURES / "tree" / "sub" / "list.json")])
+    two = result.objects[1]
+    assert two.pointer_prefix == "/items/1"
+    assert two.location() == Location(str(FIXTURES / "tree" / "sub" / "list.json"), 6, 5)
+    assert two.location("/metadata/name").line == 6
+
+
+def test_pod_spec_accessors_for_every_pod_carrying_kind() -> None:
+    result = load_paths([str(FIXTURES / "tree" / "app.yaml"), str(FIXTURES / "cronjob.yaml")])
+    deployment, service, cronjob = result.objects
+    assert deployment.pod_spec()[0] == "/spec/template/spec"
+    assert [c.name for c in deployment.containers()] == ["web"]
+    assert [(c.list_name, c.name) for c in deployment.all_containers()] == [
+        ("initContainers", "migrate"),
+        ("containers", "web"),
+    ]
+    assert deployment.containers()[0].pointer == "/spec/template/spec/containers/0"
+    assert deployment.location(deployment.containers()[0].pointer + "/image").line == 18
+    assert deployment.pod_labels() == {"app": "web"}
+    assert service.pod_spec() is None and service.containers() == []
+    assert cronjob.pod_spec()[0] == "/spec/jobTemplate/spec/template/spec"
+    assert cronjob.containers()[0].name == "task"
+    assert cronjob.pod_template_pointer() == "/spec/jobTemplate/spec/template"
+
+
+def test_ignore_comments_are_collected() -> None:
+    result = load_paths([str(FIXTURES / "cronjob.yaml")])
+    [comment] = result.ignore_comments[str(FIXTURES / "cronjob.yaml")]
+    assert comment.line == 13
+    assert comment.rules == {"KC101", "latest-tag"}
+
+
+def test_stdin_and_non_objects() -> None:
+    result = load_paths(["-"], stdin_text="- just\n- a list\n---\nfoo: bar\n---\n42\n")
+    assert result.objects == []
+    assert [p.message for p in result.problems] == [
+        "document is a list, not a Kubernetes object",
+        "not a Kubernetes object: apiVersion and kind missing",
+        "document is a scalar, not a Kubernetes object",
+    ]
+    assert {p.location.file for p in result.problems} == {"<stdin>"}
+
+
+def test_unreadable_and_binary_files_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "bin.yaml").write_bytes(b"\x00\x01binary")
+    (tmp_path / "bad.yaml").write_bytes(b"a: \xff\n")
+    result = load_paths([str(tmp_path)])
+    assert sorted(p.code for p in result.problems) == ["unreadable", "unreadable"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    (tmp_path / "a" / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    assert len(load_paths([str(tmp_path)]).objects) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_given_explicitly_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = load_paths([str(fifo)])
+    assert [p.message for p in result.problems] == ["not a regular file"]
+    assert load_paths([str(tmp_path)]).problems == []  # skipped when scanning a directory
+
+
+def test_kind_groups() -> None:
+    assert kind_matches("CronJob", frozenset({"PodController"}))
+    assert not kind_matches("Pod", frozenset({"Workload"}))
+    assert kind_matches("Service", None)
+    assert kind_matches("Service", frozenset({"Service"}))
