@@ -1,0 +1,84 @@
+"""One main container per pod: sidecars of known meshes and agents are allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kconv.lint.context import LintContext
+from kconv.lint.rule import CheckFn, Violation, check
+from kconv.model.k8s import K8sObject
+from kconv.model.location import join_pointer
+
+DEFAULT_SIDECAR_NAMES = (
+    "istio-proxy",
+    "linkerd-proxy",
+    "envoy",
+    "envoy-sidecar",
+    "consul-dataplane",
+    "kuma-sidecar",
+    "daprd",
+    "cloudsql-proxy",
+    "cloud-sql-proxy",
+    "vault-agent",
+    "oauth2-proxy",
+    "aws-xray-daemon",
+)
+DEFAULT_SIDECAR_IMAGES = (
+    r"(^|/)istio/proxyv2(:|@|$)",
+    r"(^|/)linkerd/proxy(:|@|$)",
+    r"(^|/)envoyproxy/envoy[^/]*(:|@|$)",
+    r"(^|/)cloudsql-docker/gce-proxy(:|@|$)",
+    r"(^|/)cloud-sql-connectors/cloud-sql-proxy(:|@|$)",
+    r"(^|/)hashicorp/vault(:|@|$)",
+    r"(^|/)hashicorp/consul-dataplane(:|@|$)",
+    r"(^|/)daprio/daprd(:|@|$)",
+)
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "allowed-names": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(DEFAULT_SIDECAR_NAMES),
+            "description": "Container names that are known sidecars and do not count.",
+        },
+        "allowed-images": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(DEFAULT_SIDECAR_IMAGES),
+            "description": "Regular expressions searched in the image of known sidecars.",
+        },
+    },
+}
+
+
+@check("single-container", params=PARAMS)
+def single_container(params: Mapping[str, Any]) -> CheckFn:
+    """A pod runs more than one main container (init containers and known sidecars aside)."""
+    names = frozenset(params.get("allowed-names", DEFAULT_SIDECAR_NAMES))
+    try:
+        images = [re.compile(p) for p in params.get("allowed-images", DEFAULT_SIDECAR_IMAGES)]
+    except re.error as exc:
+        raise ValueError(f"invalid allowed-images pattern {exc.pattern!r}: {exc}") from exc
+
+    def is_sidecar(container: Mapping[str, Any]) -> bool:
+        image = str(container.get("image") or "")
+        return container.get("name") in names or any(p.search(image) for p in images)
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        found = obj.pod_spec()
+        if found is None:
+            return
+        main = [ref for ref in obj.containers() if not is_sidecar(ref.data)]
+        if len(main) > 1:
+            listed = ", ".join(f'"{ref.name}"' for ref in main)
+            yield Violation(
+                f"pod runs {len(main)} main containers: {listed}",
+                join_pointer(found[0], "containers"),
+            )
+
+    return run

@@ -1,0 +1,82 @@
+"""CPU and memory requests and limits of containers.
+
+A LimitRange of the run in the same namespace that sets container defaults for the resource
+(`defaultRequest`, or `default`, which also serves as the request) counts as setting them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kconv.lint.context import LintContext
+from kconv.lint.rule import CheckFn, Violation, check
+from kconv.model.k8s import K8sObject
+
+PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["resource"],
+    "properties": {
+        "resource": {"enum": ["cpu", "memory", "ephemeral-storage"]},
+        "requests": {"type": "boolean", "default": True, "description": "Require a request."},
+        "limits": {"type": "boolean", "default": True, "description": "Require a limit."},
+        "init-containers": {
+            "type": "boolean",
+            "default": True,
+            "description": "Check init containers too (their requests count for scheduling).",
+        },
+    },
+}
+
+
+def _is_set(section: Any, resource: str) -> bool:
+    if not isinstance(section, dict):
+        return False
+    value = section.get(resource)
+    return value not in (None, "", 0, "0")
+
+
+def _limit_range_defaults(ctx: LintContext, namespace: str | None, resource: str) -> set[str]:
+    """Which of "requests"/"limits" a LimitRange in `namespace` defaults for `resource`."""
+    covered: set[str] = set()
+    for limit_range in ctx.of_kind("LimitRange", namespace):
+        limits = limit_range.get("/spec/limits")
+        for item in limits if isinstance(limits, list) else ():
+            if not isinstance(item, dict) or item.get("type", "Container") != "Container":
+                continue
+            if _is_set(item.get("default"), resource):
+                covered.update(("requests", "limits"))
+            if _is_set(item.get("defaultRequest"), resource):
+                covered.add("requests")
+    return covered
+
+
+@check("resource-requirements", params=PARAMS, cross_object=True)
+def resource_requirements(params: Mapping[str, Any]) -> CheckFn:
+    """Containers without a request or limit for a resource (cpu, memory, ephemeral-storage)."""
+    resource = str(params["resource"])
+    wanted = [section for section in ("requests", "limits") if params.get(section, True)]
+    lists = ("initContainers", "containers") if params.get("init-containers", True) else ()
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        required = [
+            s for s in wanted if s not in _limit_range_defaults(ctx, obj.namespace, resource)
+        ]
+        if not required:
+            return
+        for ref in obj.containers(*lists):
+            resources = ref.data.get("resources")
+            resources = resources if isinstance(resources, dict) else {}
+            missing = [
+                section.removesuffix("s")
+                for section in required
+                if not _is_set(resources.get(section), resource)
+            ]
+            if not missing:
+                continue
+            what = " and no ".join(f"{resource} {item}" for item in missing)
+            pointer = f"{ref.pointer}/resources" if "resources" in ref.data else ref.pointer
+            yield Violation(f'container "{ref.name}" has no {what}', pointer)
+
+    return run

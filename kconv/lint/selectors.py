@@ -1,0 +1,245 @@
+"""Kubernetes label-selector semantics and the cross-object indexes built on them.
+
+Two selector shapes exist. A *LabelSelector* (Deployments, PDBs, NetworkPolicies, ...) has
+`matchLabels` and `matchExpressions` (operators In, NotIn, Exists, DoesNotExist); the empty
+selector `{}` selects everything and a missing (null) selector selects nothing. A *map selector*
+(Services, ReplicationControllers) is a plain `key: value` map that must all match.
+
+The indexes (pod templates per namespace) are computed once per run and stored in the
+context's `__dict__`, so they live exactly as long as the run's LintContext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kconv.model.k8s import K8sObject
+
+if TYPE_CHECKING:
+    from kconv.lint.context import LintContext
+
+_CACHE_KEY = "_kconv_selector_index"
+_OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
+
+
+def label_value(value: Any) -> str:
+    """A label value as the API server would see it (YAML may have read `true` or `1`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _normalised(labels: Mapping[str, Any] | None) -> dict[str, str]:
+    if not isinstance(labels, Mapping):
+        return {}
+    return {str(key): label_value(value) for key, value in labels.items()}
+
+
+def is_valid_label_selector(selector: Any) -> bool:
+    """Is `selector` a well-formed LabelSelector (a mapping with known operators)?"""
+    if not isinstance(selector, Mapping):
+        return False
+    match_labels = selector.get("matchLabels")
+    if match_labels is not None and not isinstance(match_labels, Mapping):
+        return False
+    expressions = selector.get("matchExpressions")
+    if expressions is None:
+        return True
+    if not isinstance(expressions, list):
+        return False
+    for expression in expressions:
+        if not isinstance(expression, Mapping) or expression.get("operator") not in _OPERATORS:
+            return False
+        values = expression.get("values")
+        if values is not None and not isinstance(values, list):
+            return False
+    return True
+
+
+def is_empty_label_selector(selector: Any) -> bool:
+    """Is `selector` the empty selector `{}` (which selects everything)?"""
+    return (
+        isinstance(selector, Mapping)
+        and not selector.get("matchLabels")
+        and not selector.get("matchExpressions")
+    )
+
+
+def _expression_matches(expression: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    key = str(expression.get("key", ""))
+    operator = expression.get("operator")
+    values = {label_value(value) for value in expression.get("values") or ()}
+    present = key in labels
+    if operator == "In":
+        return present and labels[key] in values
+    if operator == "NotIn":
+        return not present or labels[key] not in values
+    if operator == "Exists":
+        return present
+    if operator == "DoesNotExist":
+        return not present
+    return False
+
+
+def label_selector_matches(selector: Any, labels: Mapping[str, Any] | None) -> bool:
+    """Does a LabelSelector select an object with `labels`?
+
+    None (a missing selector) and malformed selectors select nothing; `{}` selects everything.
+    """
+    if not is_valid_label_selector(selector):
+        return False
+    normalised = _normalised(labels)
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if normalised.get(str(key)) != label_value(value):
+            return False
+    return all(
+        _expression_matches(expression, normalised)
+        for expression in selector.get("matchExpressions") or ()
+    )
+
+
+def map_selector_matches(selector: Any, labels: Mapping[str, Any] | None) -> bool:
+    """Does a plain map selector (Service, ReplicationController) select `labels`?
+
+    Every pair must be present; an empty or missing map selects nothing here, since a Service
+    without a selector manages no endpoints at all (callers skip such Services).
+    """
+    if not isinstance(selector, Mapping) or not selector:
+        return False
+    normalised = _normalised(labels)
+    return all(normalised.get(str(key)) == label_value(value) for key, value in selector.items())
+
+
+# -- pods of the run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """The pods one object creates: the owner, the template pointer and the pods' labels."""
+
+    owner: K8sObject
+    pointer: str  # "" for a bare Pod, "/spec/template" for most workloads
+    labels: Mapping[str, str]
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.owner.get(f"{self.pointer}/spec")
+        return spec if isinstance(spec, dict) else {}
+
+    def containers(self) -> list[dict[str, Any]]:
+        """The template's regular containers (dicts only)."""
+        items = self.spec.get("containers")
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _template_of(obj: K8sObject) -> PodTemplate | None:
+    """The pod template of `obj`: known workload kinds, and unknown kinds (Argo Rollouts,
+    DeploymentConfigs, ...) that carry a `spec.template` with pod labels."""
+    pointer = obj.pod_template_pointer()
+    if pointer is None:
+        template = obj.get("/spec/template")
+        if not isinstance(template, dict) or not isinstance(template.get("spec"), dict):
+            return None
+        pointer = "/spec/template"
+    labels = obj.get(f"{pointer}/metadata/labels")
+    return PodTemplate(obj, pointer, _normalised(labels if isinstance(labels, dict) else None))
+
+
+def _index(ctx: LintContext) -> dict[str | None, list[PodTemplate]]:
+    cached = ctx.__dict__.get(_CACHE_KEY)
+    if cached is None:
+        cached = {}
+        for obj in ctx.objects:
+            template = _template_of(obj)
+            if template is not None:
+                cached.setdefault(obj.namespace, []).append(template)
+        ctx.__dict__[_CACHE_KEY] = cached
+    return cached
+
+
+def pod_templates(ctx: LintContext, namespace: str | None) -> list[PodTemplate]:
+    """Every pod template of the run in `namespace` (objects without one share None)."""
+    return list(_index(ctx).get(namespace, ()))
+
+
+def pods_selected(ctx: LintContext, namespace: str | None, selector: Any) -> list[PodTemplate]:
+    """Pod templates in `namespace` that a LabelSelector selects."""
+    return [
+        template
+        for template in _index(ctx).get(namespace, ())
+        if label_selector_matches(selector, template.labels)
+    ]
+
+
+def pods_selected_by_map(
+    ctx: LintContext, namespace: str | None, selector: Any
+) -> list[PodTemplate]:
+    """Pod templates in `namespace` that a plain map selector (a Service's) selects."""
+    return [
+        template
+        for template in _index(ctx).get(namespace, ())
+        if map_selector_matches(selector, template.labels)
+    ]
+
+
+def service_selector(service: K8sObject) -> dict[str, Any] | None:
+    """The selector of a Service that manages endpoints, or None (no selector, ExternalName)."""
+    if service.get("/spec/type") == "ExternalName":
+        return None
+    selector = service.get("/spec/selector")
+    return selector if isinstance(selector, dict) and selector else None
+
+
+def services_selecting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
+    """Services in the workload's namespace whose selector selects its pods."""
+    template = _template_of(workload)
+    if template is None:
+        return []
+    return [
+        service
+        for service in ctx.of_kind("Service", workload.namespace)
+        if map_selector_matches(service_selector(service), template.labels)
+    ]
+
+
+def workloads_selecting(ctx: LintContext, kind: str, workload: K8sObject) -> list[K8sObject]:
+    """Objects of `kind` (PodDisruptionBudget, NetworkPolicy, ...) whose LabelSelector
+    (`spec.selector`, or `spec.podSelector` for NetworkPolicies) selects the workload's pods."""
+    template = _template_of(workload)
+    if template is None:
+        return []
+    field = "/spec/podSelector" if kind == "NetworkPolicy" else "/spec/selector"
+    return [
+        other
+        for other in ctx.of_kind(kind, workload.namespace)
+        if label_selector_matches(other.get(field), template.labels)
+    ]
+
+
+def hpas_targeting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
+    """HorizontalPodAutoscalers in the workload's namespace whose scaleTargetRef names it."""
+    return [
+        hpa
+        for hpa in ctx.of_kind("HorizontalPodAutoscaler", workload.namespace)
+        if hpa.get("/spec/scaleTargetRef/kind") == workload.kind
+        and hpa.get("/spec/scaleTargetRef/name") == workload.name
+    ]
+
+
+__all__ = [
+    "PodTemplate",
+    "hpas_targeting",
+    "is_empty_label_selector",
+    "is_valid_label_selector",
+    "label_selector_matches",
+    "label_value",
+    "map_selector_matches",
+    "pod_templates",
+    "pods_selected",
+    "pods_selected_by_map",
+    "service_selector",
+    "services_selecting",
+    "workloads_selecting",
+]
