@@ -1,0 +1,56 @@
+"""Object metadata checks: the `default` namespace and required labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kconv.lint.context import LintContext
+from kconv.lint.rule import CheckFn, Violation, check
+from kconv.model.k8s import K8sObject
+from kconv.model.location import join_pointer
+
+
+@check("default-namespace")
+def default_namespace(params: Mapping[str, Any]) -> CheckFn:
+    """Objects explicitly placed in the `default` namespace."""
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        if obj.namespace == "default":
+            yield Violation(
+                f'{obj.kind} "{obj.name}" is in the "default" namespace', "/metadata/namespace"
+            )
+
+    return run
+
+
+@check(
+    "required-label",
+    params={
+        "type": "object",
+        "properties": {
+            "key": {"type": "string", "minLength": 1},
+            "value": {"type": "string", "format": "regex"},
+        },
+        "required": ["key"],
+        "additionalProperties": False,
+    },
+)
+def required_label(params: Mapping[str, Any]) -> CheckFn:
+    """Objects without the label `key` (whose value, when `value` is given, must match it)."""
+    key = str(params["key"])
+    pattern = re.compile(params["value"]) if params.get("value") else None
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        labels = obj.labels
+        if key not in labels:
+            pointer = "/metadata/labels" if obj.has("/metadata/labels") else "/metadata"
+            yield Violation(f'{obj.kind} "{obj.name}" has no label "{key}"', pointer)
+        elif pattern is not None and not pattern.fullmatch(str(labels[key] or "")):
+            yield Violation(
+                f'label "{key}" of {obj.kind} "{obj.name}" does not match "{pattern.pattern}"',
+                join_pointer("/metadata/labels", key),
+            )
+
+    return run

@@ -1,0 +1,50 @@
+"""Secret-looking data in ConfigMaps (key names, private keys, cloud credentials, tokens).
+
+Values are never part of a message: messages name the key and the reason only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kconv.lint.context import LintContext
+from kconv.lint.rule import CheckFn, Violation, check
+from kconv.model.k8s import K8sObject
+from kconv.model.location import join_pointer
+from kconv.secrets import is_secret_name, looks_like_secret_value
+
+
+@check(
+    "configmap-secrets",
+    params={
+        "type": "object",
+        "properties": {
+            "allowed_keys": {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+        },
+        "additionalProperties": False,
+    },
+)
+def configmap_secrets(params: Mapping[str, Any]) -> CheckFn:
+    """ConfigMap `data` entries that hold a secret, by key name or by value shape."""
+    allowed = set(params.get("allowed_keys", ()))
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        data = obj.body.get("data")
+        if not isinstance(data, dict):
+            return
+        for key, value in data.items():
+            key = str(key)
+            if key in allowed or value is None or value == "":
+                continue
+            if looks_like_secret_value(value):
+                reason = "its value looks like a credential"
+            elif is_secret_name(key):
+                reason = "its name says it holds a secret"
+            else:
+                continue
+            yield Violation(
+                f'configmap key "{key}" holds a secret ({reason})', join_pointer("/data", key)
+            )
+
+    return run

@@ -1,0 +1,252 @@
+"""The Kubernetes API removal table: which apiVersion of which kind is deprecated or removed, when.
+
+Source: Kubernetes' "Deprecated API Migration Guide" (kubernetes.io/docs/reference/using-api/
+deprecation-guide/) and the release notes for the alpha versions it does not list. Versions are
+(major, minor) tuples; `removed_in` is the first release that no longer serves the API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Version = tuple[int, int]
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$")
+
+
+@dataclass(frozen=True)
+class ApiLifecycle:
+    """When an apiVersion of a kind was deprecated and removed, and what replaces it."""
+
+    api_version: str
+    kind: str
+    deprecated_in: Version
+    removed_in: Version | None
+    replacement: str | None  # apiVersion to use instead; None when the kind itself is gone
+    note: str = ""
+
+    def status(self, target: Version) -> str | None:
+        """'removed', 'deprecated' or None for the target Kubernetes version."""
+        if self.removed_in is not None and target >= self.removed_in:
+            return "removed"
+        if target >= self.deprecated_in:
+            return "deprecated"
+        return None
+
+
+def parse_version(text: str) -> Version:
+    """`1.29`, `v1.29.3` -> (1, 29); ValueError for anything else."""
+    match = _VERSION.match(str(text).strip())
+    if not match:
+        raise ValueError(f"not a Kubernetes version: {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def format_version(version: Version) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+# (apiVersion, kinds, deprecated in, removed in, replacement apiVersion, note)
+_TABLE: tuple[tuple[str, tuple[str, ...], Version, Version | None, str | None, str], ...] = (
+    # removed in 1.16
+    (
+        "extensions/v1beta1",
+        ("Deployment", "DaemonSet", "ReplicaSet"),
+        (1, 9),
+        (1, 16),
+        "apps/v1",
+        "",
+    ),
+    ("extensions/v1beta1", ("NetworkPolicy",), (1, 9), (1, 16), "networking.k8s.io/v1", ""),
+    (
+        "extensions/v1beta1",
+        ("PodSecurityPolicy",),
+        (1, 11),
+        (1, 16),
+        None,
+        "PodSecurityPolicy was removed in Kubernetes 1.25; use Pod Security Admission",
+    ),
+    (
+        "apps/v1beta1",
+        ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "ControllerRevision"),
+        (1, 9),
+        (1, 16),
+        "apps/v1",
+        "",
+    ),
+    (
+        "apps/v1beta2",
+        ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "ControllerRevision"),
+        (1, 9),
+        (1, 16),
+        "apps/v1",
+        "",
+    ),
+    # removed in 1.22
+    ("extensions/v1beta1", ("Ingress",), (1, 14), (1, 22), "networking.k8s.io/v1", ""),
+    (
+        "networking.k8s.io/v1beta1",
+        ("Ingress", "IngressClass"),
+        (1, 19),
+        (1, 22),
+        "networking.k8s.io/v1",
+        "",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"),
+        (1, 16),
+        (1, 22),
+        "admissionregistration.k8s.io/v1",
+        "",
+    ),
+    (
+        "apiextensions.k8s.io/v1beta1",
+        ("CustomResourceDefinition",),
+        (1, 16),
+        (1, 22),
+        "apiextensions.k8s.io/v1",
+        "",
+    ),
+    (
+        "apiregistration.k8s.io/v1beta1",
+        ("APIService",),
+        (1, 19),
+        (1, 22),
+        "apiregistration.k8s.io/v1",
+        "",
+    ),
+    (
+        "authentication.k8s.io/v1beta1",
+        ("TokenReview",),
+        (1, 19),
+        (1, 22),
+        "authentication.k8s.io/v1",
+        "",
+    ),
+    (
+        "authorization.k8s.io/v1beta1",
+        ("SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectAccessReview"),
+        (1, 19),
+        (1, 22),
+        "authorization.k8s.io/v1",
+        "",
+    ),
+    (
+        "certificates.k8s.io/v1beta1",
+        ("CertificateSigningRequest",),
+        (1, 19),
+        (1, 22),
+        "certificates.k8s.io/v1",
+        "",
+    ),
+    ("coordination.k8s.io/v1beta1", ("Lease",), (1, 19), (1, 22), "coordination.k8s.io/v1", ""),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"),
+        (1, 17),
+        (1, 22),
+        "rbac.authorization.k8s.io/v1",
+        "",
+    ),
+    (
+        "rbac.authorization.k8s.io/v1alpha1",
+        ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"),
+        (1, 17),
+        (1, 22),
+        "rbac.authorization.k8s.io/v1",
+        "",
+    ),
+    ("scheduling.k8s.io/v1beta1", ("PriorityClass",), (1, 14), (1, 22), "scheduling.k8s.io/v1", ""),
+    (
+        "scheduling.k8s.io/v1alpha1",
+        ("PriorityClass",),
+        (1, 14),
+        (1, 22),
+        "scheduling.k8s.io/v1",
+        "",
+    ),
+    (
+        "storage.k8s.io/v1beta1",
+        ("CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"),
+        (1, 19),
+        (1, 22),
+        "storage.k8s.io/v1",
+        "",
+    ),
+    # removed in 1.25
+    ("batch/v1beta1", ("CronJob",), (1, 21), (1, 25), "batch/v1", ""),
+    ("batch/v2alpha1", ("CronJob",), (1, 21), (1, 21), "batch/v1", ""),
+    ("discovery.k8s.io/v1beta1", ("EndpointSlice",), (1, 21), (1, 25), "discovery.k8s.io/v1", ""),
+    ("events.k8s.io/v1beta1", ("Event",), (1, 19), (1, 25), "events.k8s.io/v1", ""),
+    ("autoscaling/v2beta1", ("HorizontalPodAutoscaler",), (1, 22), (1, 25), "autoscaling/v2", ""),
+    ("policy/v1beta1", ("PodDisruptionBudget",), (1, 21), (1, 25), "policy/v1", ""),
+    (
+        "policy/v1beta1",
+        ("PodSecurityPolicy",),
+        (1, 21),
+        (1, 25),
+        None,
+        "PodSecurityPolicy was removed in Kubernetes 1.25; use Pod Security Admission",
+    ),
+    ("node.k8s.io/v1beta1", ("RuntimeClass",), (1, 20), (1, 25), "node.k8s.io/v1", ""),
+    # removed in 1.26
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta1",
+        ("FlowSchema", "PriorityLevelConfiguration"),
+        (1, 23),
+        (1, 26),
+        "flowcontrol.apiserver.k8s.io/v1",
+        "",
+    ),
+    ("autoscaling/v2beta2", ("HorizontalPodAutoscaler",), (1, 23), (1, 26), "autoscaling/v2", ""),
+    # removed in 1.27
+    ("storage.k8s.io/v1beta1", ("CSIStorageCapacity",), (1, 24), (1, 27), "storage.k8s.io/v1", ""),
+    # removed in 1.29
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta2",
+        ("FlowSchema", "PriorityLevelConfiguration"),
+        (1, 26),
+        (1, 29),
+        "flowcontrol.apiserver.k8s.io/v1",
+        "",
+    ),
+    # removed in 1.32
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta3",
+        ("FlowSchema", "PriorityLevelConfiguration"),
+        (1, 29),
+        (1, 32),
+        "flowcontrol.apiserver.k8s.io/v1",
+        "",
+    ),
+    # dynamic resource allocation alphas (not in the guide; from the release notes)
+    (
+        "resource.k8s.io/v1alpha2",
+        ("ResourceClaim", "ResourceClaimTemplate", "ResourceClass", "PodSchedulingContext"),
+        (1, 31),
+        (1, 31),
+        "resource.k8s.io/v1",
+        "",
+    ),
+    (
+        "resource.k8s.io/v1alpha3",
+        ("ResourceClaim", "ResourceClaimTemplate", "DeviceClass", "ResourceSlice"),
+        (1, 32),
+        (1, 33),
+        "resource.k8s.io/v1",
+        "",
+    ),
+)
+
+API_LIFECYCLES: dict[tuple[str, str], ApiLifecycle] = {
+    (api_version, kind): ApiLifecycle(api_version, kind, deprecated, removed, replacement, note)
+    for api_version, kinds, deprecated, removed, replacement, note in _TABLE
+    for kind in kinds
+}
+
+
+def lookup(api_version: str, kind: str) -> ApiLifecycle | None:
+    """The lifecycle entry of `apiVersion` + `kind`, or None when it is current."""
+    return API_LIFECYCLES.get((api_version, kind))
