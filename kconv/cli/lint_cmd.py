@@ -1,0 +1,147 @@
+"""`kconv lint`: lint Kubernetes manifests and report findings with file:line:col."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from kconv.cli.common import handle_errors
+from kconv.report import FORMATS
+
+SCHEMA_RULES = ("KC010", "KC011")
+SCHEMA_RULE = "KC010"
+
+
+def _use_color(output: str | None) -> bool:
+    if output is not None or "NO_COLOR" in os.environ:
+        return False
+    stream = click.get_text_stream("stdout")
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@click.command(
+    "lint",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or config error.",
+)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: the nearest .kconv.yaml above the current directory).",
+)
+@click.option(
+    "--kubernetes-version",
+    metavar="V",
+    help="Target Kubernetes version, e.g. 1.29 (schemas, APIs).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 (default: error).",
+)
+@click.option(
+    "--select", multiple=True, metavar="RULES", help="Only these rules (ids, prefixes, names, ALL)."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="RULES", help="Skip these rules (ids, prefixes, names)."
+)
+@click.option("--no-schema", is_flag=True, help="Skip Kubernetes schema validation.")
+@click.option("--strict-schema", is_flag=True, help="Report unknown fields as schema errors.")
+@click.option("--no-suppressions", is_flag=True, help="Ignore every ignore annotation and comment.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
+@handle_errors
+def lint_command(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    config_path: str | None,
+    kubernetes_version: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    no_schema: bool,
+    strict_schema: bool,
+    no_suppressions: bool,
+    quiet: bool,
+) -> None:
+    """Lint Kubernetes manifests in PATHS (files or directories; `-` reads stdin).
+
+    \b
+    Examples:
+      kconv lint k8s/
+      helm template ./chart | kconv lint -
+      kconv lint --select KC1 --ignore KC105 --format sarif -o kconv.sarif k8s/
+    """
+    from kconv.errors import OutputError
+    from kconv.lint.config import load_config
+    from kconv.lint.engine import lint
+    from kconv.lint.rule import Severity
+    from kconv.lint.selection import split_selectors
+    from kconv.manifests import load_paths
+    from kconv.report import render
+
+    if not paths:
+        raise click.UsageError(
+            "nothing to lint: pass manifest files or directories, or - to read stdin "
+            "(e.g. `kconv lint k8s/` or `helm template . | kconv lint -`)"
+        )
+    config = load_config(config_path)
+    stdin_text = click.get_text_stream("stdin").read() if "-" in paths else None
+    manifests = load_paths(paths, stdin_text=stdin_text)
+    selected = split_selectors(select)
+    ignored = split_selectors(ignore)
+    if no_schema:
+        ignored += [rule for rule in SCHEMA_RULES if _known(rule)]
+        selected = [rule for rule in selected if rule not in SCHEMA_RULES]
+        if select and not selected:
+            raise click.UsageError("--no-schema leaves no rule selected")
+    if strict_schema and not no_schema and _known(SCHEMA_RULE):
+        config = config.with_rule_params(SCHEMA_RULE, {"strict": True})
+    result = lint(
+        manifests,
+        config=config,
+        select=selected,
+        ignore=ignored,
+        kubernetes_version=kubernetes_version,
+        suppressions=False if no_suppressions else None,
+    )
+    color = output_format == "text" and _use_color(output)
+    if output_format == "text":
+        from kconv.report.text_format import render as render_text
+
+        text = render_text(result, color=color, quiet=quiet)
+    else:
+        text = render(result, output_format)
+    if output is not None:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            from kconv.model.location import Location
+
+            raise OutputError(
+                f"cannot write report: {exc.strerror or exc}", Location(output)
+            ) from None
+    else:
+        click.echo(text, nl=False)
+    threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.ERROR)
+    sys.exit(1 if result.fails(threshold) else 0)
+
+
+def _known(rule_id: str) -> bool:
+    from kconv.lint.registry import load_rules
+
+    return any(spec.id == rule_id for spec in load_rules())

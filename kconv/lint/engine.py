@@ -1,0 +1,307 @@
+"""The lint engine: run every enabled rule on every object it applies to, and collect findings.
+
+Per run: choose the rules (selection + configuration), bind each rule's check once with its
+effective params, run it on each object whose kind matches, turn violations into findings at
+`obj.location(pointer)`, add load problems as findings of the `load-problem` rules, drop
+suppressed findings, and sort. A check that raises never stops the run: it becomes an
+`internal-error` finding naming the rule and the object.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kconv.errors import ConfigError
+from kconv.lint.config import LintConfig
+from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
+from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity
+from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
+from kconv.manifests import ManifestSet
+from kconv.model.k8s import K8sObject, kind_matches
+from kconv.model.location import Location
+
+INTERNAL_ERROR_ID = "KC009"
+INTERNAL_ERROR_NAME = "internal-error"
+LOAD_PROBLEM_CHECK = "load-problem"
+
+
+@dataclass
+class LintResult:
+    """The findings of one run (sorted), what was read, and the rules that ran."""
+
+    findings: list[Finding]
+    files: int
+    objects: int
+    rules: list[RuleSpec] = field(default_factory=list)
+    suppressed: int = 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return self.count(Severity.INFO)
+
+    def counts(self) -> dict[str, int]:
+        return {"errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+
+    def fails(self, fail_on: Severity = Severity.ERROR) -> bool:
+        """Is there a finding at or above `fail_on` (the exit code 1 condition)?"""
+        return any(finding.severity >= fail_on for finding in self.findings)
+
+
+def lint(
+    manifests: ManifestSet,
+    *,
+    config: LintConfig | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    kubernetes_version: str | None = None,
+    suppressions: bool | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+) -> LintResult:
+    """Lint everything in `manifests`.
+
+    `select`/`ignore` (command-line selectors) apply after the configuration's; a non-empty
+    `select` replaces the enabled set. `suppressions=False` ignores every suppression (default:
+    the configuration's `suppressions`). `rules` replaces the registry (for tests).
+    """
+    from kconv.lint.registry import load_rules
+
+    config = config or LintConfig()
+    all_rules = list(rules) if rules is not None else load_rules(config.custom_rules)
+    chosen = choose_rules(all_rules, config, select, ignore)
+    version = kubernetes_version or config.kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    use_suppressions = config.suppressions if suppressions is None else suppressions
+    runner = _Run(chosen, config, manifests, str(version).removeprefix("v"), use_suppressions)
+    findings = runner.run()
+    return LintResult(
+        findings=sorted(findings, key=lambda finding: finding.sort_key),
+        files=len(manifests.files),
+        objects=len(manifests.objects),
+        rules=[spec for spec, _ in chosen],
+        suppressed=runner.suppressed,
+    )
+
+
+def choose_rules(
+    all_rules: Sequence[RuleSpec],
+    config: LintConfig,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[tuple[RuleSpec, Mapping[str, Any]]]:
+    """The enabled rules with their effective severity (in the spec) and params."""
+    from kconv.lint.registry import validate_params
+
+    by_key = {spec.id: spec for spec in all_rules} | {spec.name: spec for spec in all_rules}
+    overrides = {}
+    for override in config.rules:
+        spec = by_key.get(override.key) or by_key.get(override.key.upper())
+        if spec is None:
+            validate_selectors([override.key], all_rules, "config rules", override.location)
+            raise ConfigError(f"unknown rule {override.key!r} in config rules", override.location)
+        overrides[spec.id] = override
+    layers = [
+        Layer(config.select, config.ignore, "config", config.location_of("select")),
+        Layer(
+            tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is True),
+            tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is False),
+            "config rules",
+        ),
+        Layer(tuple(select), tuple(ignore), "--select/--ignore"),
+    ]
+    for path_ignore in config.per_path_ignores:
+        validate_selectors(path_ignore.rules, all_rules, "per-path-ignores", path_ignore.location)
+    # The "config rules" layer must only add or remove the rules it names, not act as a select.
+    layers[1] = _ExactLayer(layers[1].select, layers[1].ignore)
+    chosen = []
+    for spec in enabled_rules(all_rules, layers):
+        override = overrides.get(spec.id)
+        params: Mapping[str, Any] = spec.params
+        if override is not None:
+            if override.severity is not None:
+                spec = replace(spec, severity=override.severity)
+            if override.params is not None:
+                params = {**spec.params, **override.params}
+                validate_params(spec, params, override.location)
+        chosen.append((spec, params))
+    return chosen
+
+
+def _enabled(overrides: Mapping[str, Any], spec: RuleSpec) -> bool | None:
+    override = overrides.get(spec.id)
+    return None if override is None else override.enabled
+
+
+@dataclass(frozen=True)
+class _ExactLayer(Layer):
+    """Turns the listed rules on (`select`) or off (`ignore`) and leaves the others alone."""
+
+    def decide(self, rule: RuleSpec, current: bool) -> bool:
+        if rule.id in self.ignore:
+            return False
+        if rule.id in self.select:
+            return True
+        return current
+
+
+class _Run:
+    def __init__(
+        self,
+        chosen: Sequence[tuple[RuleSpec, Mapping[str, Any]]],
+        config: LintConfig,
+        manifests: ManifestSet,
+        version: str,
+        suppressions: bool,
+    ) -> None:
+        from kconv.lint.suppression import CommentIndex
+
+        self.config = config
+        self.manifests = manifests
+        self.suppressions = suppressions
+        self.comments = CommentIndex(manifests.ignore_comments if suppressions else {})
+        self.context = LintContext(objects=manifests.objects, kubernetes_version=version)
+        self.load_rules = {
+            str(params.get("problem")): spec
+            for spec, params in chosen
+            if spec.check == LOAD_PROBLEM_CHECK
+        }
+        self.object_rules = [
+            (spec, params) for spec, params in chosen if spec.check != LOAD_PROBLEM_CHECK
+        ]
+        self.rules_by_id = {spec.id: spec for spec, _ in chosen}
+        self.suppressed = 0
+
+    def run(self) -> list[Finding]:
+        findings: list[Finding] = []
+        self._load_problem_findings(findings)
+        bound = self._bind(findings)
+        for obj in self.manifests.objects:
+            for spec, check in bound:
+                if not kind_matches(obj.kind, spec.kinds):
+                    continue
+                if self.suppressions and _annotation_suppresses(obj, spec):
+                    self.suppressed += 1
+                    continue
+                findings.extend(self._run_check(spec, check, obj))
+        return [finding for finding in findings if self._keep(finding)]
+
+    def _bind(self, findings: list[Finding]) -> list[tuple[RuleSpec, CheckFn]]:
+        from kconv.lint.registry import bind
+
+        bound = []
+        for spec, params in self.object_rules:
+            try:
+                bound.append((spec, bind(spec, params)))
+            except ConfigError:
+                raise
+            except Exception as exc:  # a broken check factory must not stop the run
+                findings.append(_internal_error(spec, None, exc, Location(spec.source or "<rule>")))
+        return bound
+
+    def _run_check(self, spec: RuleSpec, check: CheckFn, obj: K8sObject) -> list[Finding]:
+        try:
+            violations = list(check(obj, self.context))
+        except Exception as exc:  # a crashing check becomes a finding, the run goes on
+            return [_internal_error(spec, obj, exc, obj.location())]
+        return [
+            Finding(
+                rule=spec.id,
+                name=spec.name,
+                severity=spec.severity,
+                message=violation.message,
+                location=obj.location(violation.pointer),
+                kind=obj.kind or None,
+                namespace=obj.namespace,
+                object_name=obj.name or None,
+                fix=spec.fix,
+            )
+            for violation in violations
+        ]
+
+    def _load_problem_findings(self, findings: list[Finding]) -> None:
+        for problem in self.manifests.problems:
+            spec = self.load_rules.get(problem.code)
+            if spec is None:
+                continue
+            findings.append(
+                Finding(
+                    rule=spec.id,
+                    name=spec.name,
+                    severity=spec.severity,
+                    message=problem.message,
+                    location=problem.location,
+                    fix=spec.fix,
+                )
+            )
+
+    def _keep(self, finding: Finding) -> bool:
+        spec = self.rules_by_id.get(finding.rule)
+        if spec is None:  # internal errors are always shown
+            return True
+        if self._path_ignored(finding, spec):
+            self.suppressed += 1
+            return False
+        if self.suppressions and self.comments.suppresses(finding, spec):
+            self.suppressed += 1
+            return False
+        return True
+
+    def _path_ignored(self, finding: Finding, spec: RuleSpec) -> bool:
+        if not self.config.per_path_ignores:
+            return False
+        path = finding.location.file
+        candidates = {path.replace(os.sep, "/")}
+        if not path.startswith("<"):
+            relative = os.path.relpath(os.path.abspath(path), self.config.base_dir)
+            candidates.add(relative.replace(os.sep, "/"))
+        for path_ignore in self.config.per_path_ignores:
+            if matches_any(path_ignore.rules, spec) and any(
+                _glob_match(candidate, path_ignore.pattern) for candidate in candidates
+            ):
+                return True
+        return False
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """fnmatch where `**/` may also match nothing (`**/x.yaml` matches `x.yaml`)."""
+    if fnmatch.fnmatchcase(path, pattern):
+        return True
+    return pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:])
+
+
+def _annotation_suppresses(obj: K8sObject, spec: RuleSpec) -> bool:
+    from kconv.lint.suppression import suppressed_by_annotation
+
+    return suppressed_by_annotation(obj, spec)
+
+
+def _internal_error(
+    spec: RuleSpec, obj: K8sObject | None, exc: Exception, location: Location
+) -> Finding:
+    target = f" on {obj.ref}" if obj is not None else ""
+    return Finding(
+        rule=INTERNAL_ERROR_ID,
+        name=INTERNAL_ERROR_NAME,
+        severity=Severity.ERROR,
+        message=(
+            f"rule {spec.id} {spec.name} crashed{target}: {type(exc).__name__}: {exc} "
+            "(please report this bug)"
+        ),
+        location=location,
+        kind=obj.kind if obj is not None else None,
+        namespace=obj.namespace if obj is not None else None,
+        object_name=obj.name if obj is not None else None,
+    )

@@ -1,0 +1,199 @@
+"""The rule registry: read every spec in `rules/`, validate it, and bind it to its check.
+
+A spec is invalid (ConfigError naming the spec file's line) when it does not match
+`schemas/rule-spec.schema.json`, names a check nobody registered, has params its check rejects,
+or reuses an id or a name. Binding validates a rule's effective params (spec params merged with
+configuration) against the check's params schema and calls the check factory once per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kconv import yamlio
+from kconv.errors import ConfigError, InputError
+from kconv.lint.rule import CHECKS, CheckDef, CheckFn, RuleSpec, Severity
+from kconv.model.location import Location, PositionIndex
+from kconv.resources import data_dir, load_schema
+
+RULE_SPEC_SCHEMA = "rule-spec.schema.json"
+
+
+def load_rules(extra_specs: Iterable[RuleSpec] = ()) -> list[RuleSpec]:
+    """Every rule shipped in `rules/` (validated, sorted by id), plus `extra_specs`.
+
+    `extra_specs` are custom rules (from configuration); their ids and names must not clash
+    with shipped rules or with each other.
+    """
+    rules = list(_shipped_rules())
+    extra = list(extra_specs)
+    if extra:
+        _check_unique(rules + extra)
+        for spec in extra:
+            validate_params(spec, spec.params, Location(spec.source or "<config>"))
+        rules = sorted(rules + extra, key=lambda spec: spec.id)
+    return rules
+
+
+@cache
+def _shipped_rules() -> tuple[RuleSpec, ...]:
+    from kconv.lint import checks
+
+    checks.load_all()
+    folder = data_dir("rules")
+    specs = [read_spec(path) for path in sorted(folder.glob("*.yaml"))]
+    _check_unique(specs)
+    return tuple(sorted(specs, key=lambda spec: spec.id))
+
+
+def rule_files() -> list[Path]:
+    """The spec files shipped in `rules/`, sorted."""
+    return sorted(data_dir("rules").glob("*.yaml"))
+
+
+def read_spec(path: Path) -> RuleSpec:
+    """Read and validate one spec file."""
+    filename = str(path)
+    try:
+        documents = yamlio.load_documents(yamlio.read_text(filename), filename)
+    except InputError as exc:
+        raise ConfigError(f"invalid rule spec: {exc.message}", exc.location) from None
+    if len(documents) != 1:
+        raise ConfigError(
+            "a rule spec file must hold exactly one YAML document", Location(filename)
+        )
+    document = documents[0]
+    if document.problems:
+        problem = document.problems[0]
+        raise ConfigError(f"invalid rule spec: {problem.message}", problem.location)
+    data = document.data
+    validate_with_schema(data, load_schema(RULE_SPEC_SCHEMA), document.positions, "rule spec")
+    spec = spec_from_data(data, filename)
+    expected = f"{spec.id}-{spec.name}.yaml"
+    if path.name != expected:
+        raise ConfigError(
+            f"rule spec file must be named {expected!r}", document.positions.nearest("/id")
+        )
+    checkdef = CHECKS.get(spec.check)
+    if checkdef is None:
+        raise ConfigError(
+            f"rule {spec.id} uses unknown check {spec.check!r}" + _did_you_mean(spec.check, CHECKS),
+            document.positions.nearest("/check"),
+        )
+    validate_params(spec, spec.params, document.positions.nearest("/params"))
+    return spec
+
+
+def spec_from_data(data: Mapping[str, Any], source: str) -> RuleSpec:
+    """Build a RuleSpec from already validated spec data."""
+    kinds = data.get("kinds")
+    equivalents = data.get("equivalents") or {}
+    return RuleSpec(
+        id=str(data["id"]),
+        name=str(data["name"]),
+        severity=Severity.parse(str(data["severity"])),
+        default=bool(data["default"]),
+        kinds=frozenset(kinds) if kinds else None,
+        summary=str(data["summary"]).strip(),
+        rationale=str(data["rationale"]).strip(),
+        fix=str(data["fix"]).strip(),
+        check=str(data["check"]),
+        params=dict(data.get("params") or {}),
+        references=tuple(data.get("references") or ()),
+        equivalents={tool: tuple(ids) for tool, ids in sorted(equivalents.items())},
+        source=source,
+    )
+
+
+def validate_with_schema(
+    data: Any, schema: Mapping[str, Any], positions: PositionIndex | None, what: str
+) -> None:
+    """Raise ConfigError for the first schema error (by position), located via `positions`."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(data))
+    if not errors:
+        return
+    best = jsonschema.exceptions.best_match(errors)
+    pointer = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in best.path)
+    location = positions.nearest(pointer) if positions is not None else None
+    where = "/".join(str(part) for part in best.path)
+    prefix = f"invalid {what}" + (f" at {where}" if where else "")
+    raise ConfigError(f"{prefix}: {_schema_message(best)}", location)
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key")
+    if error.validator == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value)
+        return f"{error.instance!r} is not one of: {choices}"
+    return error.message
+
+
+def validate_params(spec: RuleSpec, params: Mapping[str, Any], location: Location | None) -> None:
+    """Raise ConfigError when `params` do not satisfy the params schema of the rule's check."""
+    import jsonschema
+
+    checkdef = _checkdef(spec)
+    validator = jsonschema.Draft202012Validator(checkdef.params_schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(dict(params)))
+    if error is not None:
+        where = "/".join(str(part) for part in error.path)
+        detail = f" ({where})" if where else ""
+        raise ConfigError(
+            f"invalid params for rule {spec.id} {spec.name}{detail}: {_schema_message(error)}",
+            location,
+        )
+
+
+def bind(spec: RuleSpec, params: Mapping[str, Any] | None = None) -> CheckFn:
+    """Validate the effective params of `spec` and return its check function."""
+    effective = dict(spec.params if params is None else params)
+    validate_params(spec, effective, Location(spec.source) if spec.source else None)
+    return _checkdef(spec).factory(effective)
+
+
+def _checkdef(spec: RuleSpec) -> CheckDef:
+    checkdef = CHECKS.get(spec.check)
+    if checkdef is None:
+        raise ConfigError(
+            f"rule {spec.id} uses unknown check {spec.check!r}" + _did_you_mean(spec.check, CHECKS),
+            Location(spec.source) if spec.source else None,
+        )
+    return checkdef
+
+
+def _check_unique(specs: Iterable[RuleSpec]) -> None:
+    ids: dict[str, RuleSpec] = {}
+    names: dict[str, RuleSpec] = {}
+    for spec in specs:
+        for key, seen in ((spec.id, ids), (spec.name, names)):
+            other = seen.get(key)
+            if other is not None:
+                raise ConfigError(
+                    f"rule {key!r} is defined twice (also in {other.source or '<config>'})",
+                    Location(spec.source or "<config>"),
+                )
+            seen[key] = spec
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def find_rule(rules: Iterable[RuleSpec], key: str) -> RuleSpec:
+    """The rule whose id or name is `key` (ids case-insensitive); ConfigError if none."""
+    rules = list(rules)
+    for spec in rules:
+        if spec.id == key.upper() or spec.name == key:
+            return spec
+    choices = [spec.id for spec in rules] + [spec.name for spec in rules]
+    raise ConfigError(f"unknown rule {key!r}" + _did_you_mean(key, choices))

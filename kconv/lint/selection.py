@@ -1,0 +1,104 @@
+"""Which rules run: flake8-style select/ignore by id prefix or rule name.
+
+A selector is a rule id prefix (`KC1` matches KC100-KC199, `KC101` matches KC101), a rule name
+(`privileged-container`), or `ALL`. Between `select` and `ignore`, the most specific (longest)
+match wins: `--select KC1 --ignore KC101` runs KC1xx except KC101. A name is as specific as a
+full id; `ALL` is the least specific; a tie goes to `ignore`. A non-empty `select` replaces the
+default set (rules with `default: true`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kconv.errors import ConfigError
+from kconv.lint.rule import RuleSpec
+from kconv.model.location import Location
+
+ALL = "ALL"
+_NAME_SPECIFICITY = 100
+_PREFIX = re.compile(r"^[A-Z]{1,4}[0-9]{0,4}$")
+
+
+def split_selectors(values: Iterable[str]) -> list[str]:
+    """Flatten `["KC1,KC2", "KC3"]` into `["KC1", "KC2", "KC3"]` (whitespace ignored)."""
+    result = []
+    for value in values:
+        result.extend(part.strip() for part in str(value).split(",") if part.strip())
+    return result
+
+
+def specificity(selector: str, rule: RuleSpec) -> int:
+    """How specifically `selector` matches `rule`: -1 for no match, higher is more specific."""
+    if selector == ALL:
+        return 0
+    if selector == rule.name:
+        return _NAME_SPECIFICITY
+    upper = selector.upper()
+    if _PREFIX.match(upper) and rule.id.startswith(upper):
+        return len(upper)
+    return -1
+
+
+def best_match(selectors: Iterable[str], rule: RuleSpec) -> int:
+    return max((specificity(selector, rule) for selector in selectors), default=-1)
+
+
+def matches_any(selectors: Iterable[str], rule: RuleSpec) -> bool:
+    return best_match(selectors, rule) >= 0
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of selection (configuration, or the command line)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    source: str = "--select/--ignore"
+    location: Location | None = None
+
+    def decide(self, rule: RuleSpec, current: bool) -> bool:
+        """Apply this layer to a rule that is currently enabled (`current`) or not."""
+        ignored = best_match(self.ignore, rule)
+        if self.select:
+            selected = best_match(self.select, rule)
+            if selected < 0:
+                return False
+            return selected > ignored
+        if ignored >= 0:
+            return False
+        return current
+
+
+def validate_selectors(
+    selectors: Iterable[str], rules: Sequence[RuleSpec], source: str, location: Location | None
+) -> None:
+    """ConfigError (with a "did you mean") for a selector that matches no rule."""
+    for selector in selectors:
+        if any(specificity(selector, rule) >= 0 for rule in rules):
+            continue
+        choices = [rule.id for rule in rules] + [rule.name for rule in rules]
+        close = difflib.get_close_matches(selector, choices, n=1) or difflib.get_close_matches(
+            selector.upper(), choices, n=1
+        )
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"unknown rule {selector!r} in {source}{hint}", location)
+
+
+def enabled_rules(rules: Sequence[RuleSpec], layers: Iterable[Layer]) -> list[RuleSpec]:
+    """The rules enabled after applying each layer in order to the default set."""
+    layers = list(layers)
+    for layer in layers:
+        validate_selectors(layer.select, rules, layer.source, layer.location)
+        validate_selectors(layer.ignore, rules, layer.source, layer.location)
+    result = []
+    for rule in rules:
+        enabled = rule.default
+        for layer in layers:
+            enabled = layer.decide(rule, enabled)
+        if enabled:
+            result.append(rule)
+    return result

@@ -1,0 +1,57 @@
+"""The `text` format: findings grouped by file, one `file:line:col: severity rule message` line
+each, and a summary line. Colour only when asked (the CLI asks on a terminal without NO_COLOR)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from kconv.lint.rule import Finding, Severity
+
+if TYPE_CHECKING:
+    from kconv.lint.engine import LintResult
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def format_finding(finding: Finding, *, color: bool = False) -> str:
+    """`file:line:col: severity KC101 message (rule-name)`."""
+    severity = _paint(str(finding.severity), _COLORS[finding.severity], color)
+    where = _paint(str(finding.location), "1", color)
+    rule = _paint(finding.rule, "2", color) if color else finding.rule
+    return f"{where}: {severity} {rule} {finding.message} ({finding.name})"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def summary_line(result: LintResult) -> str:
+    scanned = f"{_plural(result.files, 'file')}, {_plural(result.objects, 'object')}"
+    if not result.findings:
+        return f"No problems found ({scanned})."
+    counts = ", ".join(
+        [
+            _plural(result.errors, "error"),
+            _plural(result.warnings, "warning"),
+            _plural(result.infos, "info"),
+        ]
+    )
+    return f"Found {_plural(len(result.findings), 'problem')} ({counts}) in {scanned}."
+
+
+def render(result: LintResult, *, color: bool = False, quiet: bool = False) -> str:
+    """Findings grouped by file (a blank line between files), then the summary line."""
+    blocks = []
+    for _, group in groupby(result.findings, key=lambda finding: finding.location.file):
+        blocks.append("\n".join(format_finding(finding, color=color) for finding in group))
+    lines = ["\n\n".join(blocks)] if blocks else []
+    if not quiet:
+        if blocks:
+            lines.append("")
+        lines.append(summary_line(result))
+    return "\n".join(lines) + "\n" if lines else ""
