@@ -1,0 +1,635 @@
+"""Validate Kubernetes objects against the offline JSON schemas that kubernetes-validate ships.
+
+kubernetes-validate carries one folder of JSON schemas (draft 2020-12) per Kubernetes minor
+version, `v1.NN.0-local` and `v1.NN.0-local-strict` (unknown fields rejected). We only read
+those files: importing `kubernetes_validate` itself is slow and not needed.
+
+Each schema is compiled once per process and per (version, strict, apiVersion, kind). Before
+compiling, the schemas are reduced to what validation needs: annotations (`description`,
+`format`, `x-kubernetes-*`) are dropped, every `$ref` into `_definitions.json` is replaced by the
+definition itself (so no reference is resolved while validating), and the `oneOf` of plain types
+used for IntOrString and Quantity becomes one `type` list. The last step also makes `null`
+acceptable there, as the API server does (the `oneOf` rejects it because both branches allow
+null).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from kconv.errors import ConfigError
+from kconv.model.location import join_pointer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = [
+    "MAX_ERRORS",
+    "NoSchema",
+    "SchemaError",
+    "available_versions",
+    "has_schema",
+    "nearest_version",
+    "resolve_version",
+    "schema_directory",
+    "validate",
+]
+
+# At most this many errors are reported for one object; the rest are summed up in one more.
+MAX_ERRORS = 100
+
+_PACKAGE = "kubernetes_validate"
+_DIR_NAME = re.compile(r"^v1\.(\d+)\.0-local$")
+_VERSION = re.compile(r"^v?1\.(\d+)(?:\.\d+)?$")
+_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_API_VERSION = re.compile(r"^(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$")
+
+# Keywords that validate; everything else in the schemas is an annotation and is dropped.
+_SUBSCHEMA = ("items", "additionalProperties", "not", "contains", "propertyNames")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs")
+_SUBSCHEMA_LISTS = ("oneOf", "anyOf", "allOf", "prefixItems")
+_VALUES = (
+    "type",
+    "enum",
+    "const",
+    "required",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+)
+_KEEP = frozenset((*_SUBSCHEMA, *_SUBSCHEMA_MAPS, *_SUBSCHEMA_LISTS, *_VALUES, "$ref"))
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """One schema violation: a JSON pointer into the object and a human message."""
+
+    pointer: str
+    message: str
+
+
+class NoSchema(LookupError):
+    """No schema for this apiVersion and kind (a custom resource, or a removed API)."""
+
+    def __init__(self, api_version: str, kind: str, version: str) -> None:
+        self.api_version = api_version
+        self.kind = kind
+        self.version = version
+        super().__init__(f"no schema for {kind} {api_version} in Kubernetes {version}")
+
+
+# -- versions --------------------------------------------------------------------------------
+
+
+@cache
+def schema_directory() -> str:
+    """The folder holding kubernetes-validate's `v1.NN.0-local[-strict]` schema folders."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise ConfigError("kubernetes-validate is not installed; it provides kconv's schemas")
+    return os.path.join(locations[0], "kubernetes-json-schema")
+
+
+@cache
+def _minors() -> tuple[int, ...]:
+    try:
+        names = os.listdir(schema_directory())
+    except OSError as exc:
+        raise ConfigError(f"cannot read kubernetes-validate's schemas: {exc}") from None
+    minors = sorted(int(m.group(1)) for m in map(_DIR_NAME.match, names) if m)
+    if not minors:
+        raise ConfigError("kubernetes-validate ships no schemas in this installation")
+    return tuple(minors)
+
+
+def available_versions() -> list[str]:
+    """The Kubernetes versions with schemas, oldest first: ["1.25", ..., "1.37"]."""
+    return [f"1.{minor}" for minor in _minors()]
+
+
+def _parse_minor(version: str) -> int:
+    match = _VERSION.match(version.strip())
+    if match is None:
+        raise ConfigError(
+            f"invalid Kubernetes version {version!r}: expected MAJOR.MINOR, for example 1.30"
+        )
+    return int(match.group(1))
+
+
+def _range_text() -> str:
+    versions = available_versions()
+    return f"{versions[0]} to {versions[-1]}"
+
+
+def resolve_version(version: str | None) -> str:
+    """Normalise a Kubernetes version to "1.NN"; None means the newest with schemas.
+
+    Accepts "1.30", "1.30.2", "v1.30". A version without schemas is a ConfigError that names
+    the supported range.
+    """
+    if version is None:
+        return available_versions()[-1]
+    minor = _parse_minor(str(version))
+    if minor not in _minors():
+        raise ConfigError(
+            f"no Kubernetes schemas for version {version}: kconv supports {_range_text()}"
+        )
+    return f"1.{minor}"
+
+
+def nearest_version(version: str | None) -> str:
+    """Like `resolve_version`, but a version outside the range gets the closest one's schemas.
+
+    Used by the linter, whose `--kubernetes-version` may be older than the schemas (deprecation
+    rules still want the real target version).
+    """
+    if version is None:
+        return available_versions()[-1]
+    minor = _parse_minor(str(version))
+    minors = _minors()
+    if minor in minors:
+        return f"1.{minor}"
+    below = [m for m in minors if m <= minor]
+    return f"1.{below[-1] if below else minors[0]}"
+
+
+# -- schemas ---------------------------------------------------------------------------------
+
+
+def _folder(version: str, strict: bool) -> str:
+    name = f"v{version}.0-local" + ("-strict" if strict else "")
+    return os.path.join(schema_directory(), name)
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _ref_name(ref: str) -> str:
+    """`/api/_definitions.json#/$defs/io.k8s...Pod` or `#/$defs/...` -> the definition name."""
+    _, _, fragment = ref.partition("#")
+    prefix = "/$defs/"
+    if not fragment.startswith(prefix):
+        raise ValueError(f"unexpected $ref {ref!r} in kubernetes-validate's schemas")
+    return fragment[len(prefix) :].replace("~1", "/").replace("~0", "~")
+
+
+def _reduce(node: Any) -> Any:
+    """A copy of a schema with annotations dropped and plain-type oneOfs merged."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key not in _KEEP:
+            continue
+        if key in _SUBSCHEMA:
+            out[key] = _reduce(value)
+        elif key in _SUBSCHEMA_MAPS:
+            out[key] = {name: _reduce(sub) for name, sub in value.items()}
+        elif key in _SUBSCHEMA_LISTS:
+            out[key] = [_reduce(sub) for sub in value]
+        else:
+            out[key] = value
+    branches = out.get("oneOf")
+    if (
+        branches
+        and "type" not in out
+        and all(isinstance(b, dict) and set(b) == {"type"} for b in branches)
+    ):
+        types: list[str] = []
+        for branch in branches:
+            for name in branch["type"] if isinstance(branch["type"], list) else [branch["type"]]:
+                if name not in types:
+                    types.append(name)
+        del out["oneOf"]
+        out["type"] = types
+    return out
+
+
+def _link(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Replace `$ref`s below `node` (in place) by the definitions they name; return the node.
+
+    A node that is only a `$ref` becomes the definition object itself (shared, so recursive
+    definitions become cycles, which validation follows lazily); one with other keywords too
+    keeps them and gets the definition through `allOf`.
+    """
+    for key in _SUBSCHEMA:
+        if isinstance(node.get(key), dict):
+            node[key] = _linked(node[key], defs)
+    for key in _SUBSCHEMA_MAPS:
+        if key in node:
+            node[key] = {name: _linked(sub, defs) for name, sub in node[key].items()}
+    for key in _SUBSCHEMA_LISTS:
+        if key in node:
+            node[key] = [_linked(sub, defs) for sub in node[key]]
+    return node
+
+
+def _linked(node: Any, defs: dict[str, Any]) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if "$ref" not in node:
+        return _link(node, defs)
+    target = defs[_ref_name(node["$ref"])]
+    rest = {key: value for key, value in node.items() if key != "$ref"}
+    if not rest:
+        return target
+    rest = _link(rest, defs)  # link the node's own subschemas, not the (shared) target
+    rest["allOf"] = [*rest.get("allOf", ()), target]
+    return rest
+
+
+@cache
+def _definitions(version: str, strict: bool) -> dict[str, Any]:
+    """`_definitions.json` of one folder, reduced and linked; loaded once per process."""
+    raw = _read_json(os.path.join(_folder(version, strict), "_definitions.json"))
+    defs = {name: _reduce(schema) for name, schema in raw["$defs"].items()}
+    for name in list(defs):  # a definition that is only a $ref is an alias of its target
+        seen = {name}
+        while set(defs[name]) == {"$ref"} and _ref_name(defs[name]["$ref"]) not in seen:
+            seen.add(_ref_name(defs[name]["$ref"]))
+            defs[name] = defs[_ref_name(defs[name]["$ref"])]
+    for schema in defs.values():
+        _link(schema, defs)
+    return defs
+
+
+def _schema_filename(api_version: str, kind: str) -> str:
+    group, _, group_version = api_version.rpartition("/")
+    prefix = group.split(".", 1)[0] + "-" if group else ""
+    return f"{kind.lower()}-{prefix}{group_version}.json"
+
+
+def _declares(schema: dict[str, Any], api_version: str, kind: str) -> bool:
+    group, _, group_version = api_version.rpartition("/")
+    return any(
+        isinstance(gvk, dict)
+        and gvk.get("group") == group
+        and gvk.get("version") == group_version
+        and gvk.get("kind") == kind
+        for gvk in schema.get("x-kubernetes-group-version-kind") or ()
+    )
+
+
+def _load_kind_schema(version: str, strict: bool, api_version: str, kind: str) -> Any:
+    """The reduced, linked schema for one kind, or None when there is none."""
+    if not _KIND.match(kind) or not _API_VERSION.match(api_version):
+        return None
+    path = os.path.join(_folder(version, strict), _schema_filename(api_version, kind))
+    try:
+        raw = _read_json(path)
+    except FileNotFoundError:
+        return None
+    if not isinstance(raw, dict) or not _declares(raw, api_version, kind):
+        return None  # e.g. "apps.example.com/v1" maps to apps' file; or a non-object type
+    return _linked(_reduce(raw), _definitions(version, strict))
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A kind's schema compiled twice: a quick yes/no check and the jsonschema validator."""
+
+    quick: _Quick
+    full: Any  # jsonschema validator, used when the quick check cannot say "valid"
+
+
+_VALIDATORS: dict[tuple[str, bool, str, str], _Compiled | None] = {}
+_QUICK: dict[tuple[str, bool], dict[int, _Quick]] = {}
+
+
+def _validator(version: str, strict: bool, api_version: str, kind: str) -> _Compiled | None:
+    """The compiled validator for one kind (None: no schema); cached for the process."""
+    key = (version, strict, api_version, kind)
+    try:
+        return _VALIDATORS[key]
+    except KeyError:
+        pass
+    schema = _load_kind_schema(version, strict, api_version, kind)
+    compiled = None
+    if schema is not None:
+        memo = _QUICK.setdefault((version, strict), {})
+        compiled = _Compiled(_quick(schema, memo), _validator_class()(schema))
+    _VALIDATORS[key] = compiled
+    return compiled
+
+
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12 without `format` (no format checks) and without reference keywords."""
+    from jsonschema import Draft202012Validator, validators
+
+    keywords = {
+        name: function
+        for name, function in Draft202012Validator.VALIDATORS.items()
+        if name not in ("format", "$ref", "$dynamicRef")
+    }
+    return validators.create(
+        meta_schema=Draft202012Validator.META_SCHEMA,
+        validators=keywords,
+        type_checker=Draft202012Validator.TYPE_CHECKER,
+        version="kconv-kubernetes",
+    )
+
+
+def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:
+    """Is there a schema for this apiVersion and kind in `version` (default: newest)?"""
+    resolved = resolve_version(version)
+    return _validator(resolved, False, api_version, kind) is not None
+
+
+# -- the quick check ---------------------------------------------------------------------------
+#
+# Most objects are valid, and jsonschema spends most of its time building a validator per
+# descent. The quick check walks the same (reduced, linked) schema with plain Python for the
+# few keywords Kubernetes' schemas use. It only ever answers "valid"; on anything it is unsure
+# of (another keyword, an enum of non-strings, a value that is not plain JSON) it answers "not
+# sure" and jsonschema validates the object, so results never differ.
+
+_QUICK_KEYWORDS = frozenset(
+    ("type", "properties", "items", "required", "enum", "additionalProperties")
+)
+_JSON_TYPES: dict[type, tuple[str, ...]] = {
+    dict: ("object",),
+    list: ("array",),
+    str: ("string",),
+    bool: ("boolean",),
+    type(None): ("null",),
+    int: ("integer", "number"),
+}
+
+
+class _Quick:
+    """One schema node prepared for the quick check."""
+
+    __slots__ = (
+        "additional",
+        "closed",
+        "enum",
+        "items",
+        "properties",
+        "required",
+        "types",
+        "usable",
+    )
+
+    def __init__(self) -> None:
+        self.usable = True
+        self.types: frozenset[str] | None = None
+        self.properties: dict[str, _Quick] = {}
+        self.items: _Quick | None = None
+        self.required: tuple[str, ...] = ()
+        self.enum: frozenset[str] | None = None
+        self.closed = False  # additionalProperties: false
+        self.additional: _Quick | None = None
+
+
+def _quick(schema: Any, memo: dict[int, _Quick]) -> _Quick:
+    """Prepare a schema node (memoised by identity: linked schemas share and recurse)."""
+    found = memo.get(id(schema))
+    if found is not None:
+        return found
+    node = _Quick()
+    memo[id(schema)] = node
+    if not isinstance(schema, dict) or not _QUICK_KEYWORDS.issuperset(schema):
+        node.usable = False
+        return node
+    types = schema.get("type")
+    if types is not None:
+        node.types = frozenset(types if isinstance(types, list) else [types])
+    node.properties = {
+        name: _quick(sub, memo) for name, sub in (schema.get("properties") or {}).items()
+    }
+    if "items" in schema:
+        node.items = _quick(schema["items"], memo)
+    node.required = tuple(schema.get("required") or ())
+    if "enum" in schema:
+        options = schema["enum"]
+        if all(isinstance(option, str) or option is None for option in options):
+            node.enum = frozenset(option for option in options if option is not None)
+        else:
+            node.usable = False
+    additional = schema.get("additionalProperties", True)
+    if additional is False:
+        node.closed = True
+    elif isinstance(additional, dict):
+        node.additional = _quick(additional, memo)
+    elif additional is not True:
+        node.usable = False
+    return node
+
+
+def _surely_valid(node: _Quick, value: Any) -> bool:
+    """True when `value` is certainly valid against `node`; False when unsure."""
+    if not node.usable:
+        return False
+    kind = type(value)
+    names = _JSON_TYPES.get(kind)
+    if names is None:
+        if kind is not float:
+            return False  # not plain JSON data: let jsonschema decide
+        names = ("number", "integer") if value.is_integer() else ("number",)
+    if node.types is not None and not any(name in node.types for name in names):
+        return False
+    if node.enum is not None and value is not None and (kind is not str or value not in node.enum):
+        return False
+    if kind is dict:
+        for name in node.required:
+            if name not in value:
+                return False
+        properties = node.properties
+        for name, item in value.items():
+            sub = properties.get(name)
+            if sub is None:
+                if node.closed:
+                    return False
+                sub = node.additional
+                if sub is None:
+                    continue
+            if not _surely_valid(sub, item):
+                return False
+    elif kind is list and node.items is not None:
+        items = node.items
+        for item in value:
+            if not _surely_valid(items, item):
+                return False
+    return True
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def validate(body: dict[str, Any], version: str | None, strict: bool = False) -> list[SchemaError]:
+    """Every schema error of one object (`apiVersion` and `kind` pick the schema).
+
+    `version` is a Kubernetes version ("1.30", "v1.30.2"; None: newest). With `strict`, unknown
+    fields are errors. Raises NoSchema when there is no schema for the object's kind, and
+    ConfigError for an unsupported version. At most MAX_ERRORS errors are listed, plus one that
+    counts the rest.
+    """
+    resolved = resolve_version(version)
+    api_version = body.get("apiVersion")
+    kind = body.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        raise NoSchema(str(api_version or ""), str(kind or ""), resolved)
+    compiled = _validator(resolved, strict, api_version, kind)
+    if compiled is None:
+        raise NoSchema(api_version, kind, resolved)
+    if _surely_valid(compiled.quick, body):
+        return []
+    errors: list[SchemaError] = []
+    seen: set[SchemaError] = set()
+    extra = 0
+    for error in compiled.full.iter_errors(body):
+        for found in _describe(error, body):
+            if found in seen:
+                continue
+            seen.add(found)
+            if len(errors) < MAX_ERRORS:
+                errors.append(found)
+            else:
+                extra += 1
+    if extra:
+        errors.append(SchemaError("", f"{extra} more schema errors not shown"))
+    return errors
+
+
+def _describe(error: Any, body: dict[str, Any]) -> Iterator[SchemaError]:
+    """Turn one jsonschema error into SchemaErrors with readable, redacted messages."""
+    if error.context:
+        from jsonschema.exceptions import best_match
+
+        error = best_match([error])
+    path = list(error.absolute_path)
+    pointer = join_pointer("", *path)
+    keyword = error.validator
+    value = error.instance
+    if keyword == "additionalProperties" and error.validator_value is False:
+        for name in _unknown_fields(error.schema, value):
+            yield SchemaError(
+                join_pointer(pointer, name), f"{_where([*path, name])}unknown field {_q(name)}"
+            )
+        return
+    if keyword == "required":
+        if isinstance(value, dict):
+            for name in error.validator_value:
+                if name not in value:
+                    yield SchemaError(
+                        pointer, f"{_where(path)}required field {_q(name)} is missing"
+                    )
+        return
+    shown = _show(value, path, body)
+    if keyword == "type":
+        types = (
+            error.validator_value
+            if isinstance(error.validator_value, list)
+            else [error.validator_value]
+        )
+        wanted = " or ".join(t for t in types if t != "null") or "null"
+        message = f"{shown} is not of type {wanted}"
+    elif keyword == "enum":
+        options = [_show(option, [], {}) for option in error.validator_value if option is not None]
+        if len(options) > 12:
+            options = [*options[:12], "..."]
+        message = f"{shown} is not one of {', '.join(options)}"
+    elif keyword == "const":
+        message = f"{shown} must be {_show(error.validator_value, [], {})}"
+    else:
+        message = f"{shown} is invalid ({keyword}: {error.validator_value!r})"
+    yield SchemaError(pointer, f"{_where(path)}{message}")
+
+
+def _unknown_fields(schema: dict[str, Any], value: Any) -> list[str]:
+    if not isinstance(value, dict):
+        return []
+    known = schema.get("properties") or {}
+    patterns = [re.compile(p) for p in schema.get("patternProperties") or ()]
+    return [
+        str(name)
+        for name in value
+        if name not in known and not any(p.search(str(name)) for p in patterns)
+    ]
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
+
+
+def _where(path: list[Any]) -> str:
+    """`spec.template.spec.containers[0].image: ` for a path; "" for the object itself."""
+    text = ""
+    for token in path:
+        if isinstance(token, int):
+            text += f"[{token}]"
+        elif _PLAIN_KEY.match(token):
+            text += f".{token}" if text else token
+        else:
+            text += f"[{json.dumps(token)}]"
+    return f"{text}: " if text else ""
+
+
+def _q(name: str) -> str:
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _show(value: Any, path: list[Any], body: dict[str, Any]) -> str:
+    """A short JSON-like rendering of a value, or `<redacted>` where it may be a secret."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if value is None or isinstance(value, bool | int | float):
+        if _may_be_secret(value, path, body) and not isinstance(value, bool) and value is not None:
+            return "<redacted>"
+        return json.dumps(value)
+    text = str(value)
+    if _may_be_secret(text, path, body):
+        return "<redacted>"
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return _q(text)
+
+
+def _may_be_secret(value: Any, path: list[Any], body: dict[str, Any]) -> bool:
+    """Is this value under a secret-looking name, in a Secret, or shaped like a credential?"""
+    from kconv import secrets
+
+    if body.get("kind") == "Secret" and path and path[0] in ("data", "stringData"):
+        return True
+    if secrets.looks_like_secret_value(value):
+        return True
+    names = [token for token in path if isinstance(token, str)]
+    if any(secrets.is_secret_name(name) for name in names):
+        return True
+    if len(path) >= 2 and path[-1] == "value":
+        # env entries: {name: DB_PASSWORD, value: ...}
+        parent = _at(body, path[:-1])
+        if isinstance(parent, dict) and secrets.is_secret_name(str(parent.get("name", ""))):
+            return True
+    return False
+
+
+def _at(data: Any, path: list[Any]) -> Any:
+    for token in path:
+        try:
+            data = data[token]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
