@@ -1,0 +1,250 @@
+"""Compose `.env` / `env_file` syntax, as compose-go's dotenv parser reads it.
+
+- `VAR=VAL`, `VAR: VAL` and `export VAR=VAL`; spaces around the name and separator are
+  ignored; names are letters, digits and `_ . - [ ]`.
+- Blank lines and lines starting with `#` are ignored.
+- Unquoted values run to the end of the line; ` #` (space, hash) starts a comment; trailing
+  whitespace is dropped. They are interpolated.
+- `'single quoted'` values are literal (only `\\'` is an escape) and may span lines.
+- `"double quoted"` values may span lines; `\\n \\t \\r \\a \\b \\f \\v \\\\ \\" \\$` and
+  octal `\\0NNN` are escapes (other backslashes are kept); then they are interpolated.
+- After a closing quote only whitespace and a `# comment` may follow on that line.
+- `VAR` alone takes its value from `lookup` (unset: value None); `VAR=` is "".
+- Interpolation looks a name up in `lookup` first, then among the variables defined earlier
+  in the same file (compose-go's precedence); unset variables become "".
+- A later duplicate replaces the value of an earlier one (the entry keeps its first position).
+
+`raw=True` (`env_file: {format: raw}`): each line is `VAR=VALUE` taken as written, with no
+quote, escape, comment or interpolation processing (only blank and `#` lines are skipped).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+from kconv.compose.interpolation import interpolate
+from kconv.errors import InputError
+from kconv.model.compose import EnvVar
+from kconv.model.location import Location
+from kconv.yamlio import read_text
+
+Lookup = Callable[[str], str | None]
+
+_SPACES = frozenset(" \t\v\f\r\x85\xa0")
+_NAME_PUNCTUATION = frozenset("_.-[]")
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "$": "$$",  # a literal dollar, protected from interpolation
+}
+_OCTAL = frozenset("01234567")
+
+
+def read_env_file(
+    path: str, lookup: Lookup | None = None, *, raw: bool = False, display: str | None = None
+) -> list[EnvVar]:
+    """Read and parse an env file; `display` is the name used in locations and messages."""
+    name = display or path
+    return parse_dotenv(read_text(path, name), name, lookup, raw=raw)
+
+
+def parse_dotenv(
+    text: str, filename: str, lookup: Lookup | None = None, *, raw: bool = False
+) -> list[EnvVar]:
+    """Parse env-file text into variables in file order; each origin is `filename:line`."""
+    parser = _Parser(text, filename, lookup)
+    if raw:
+        parser.parse_raw()
+    else:
+        parser.parse()
+    return list(parser.variables.values())
+
+
+class _Parser:
+    """A single pass over the text; `variables` collects the result by name."""
+
+    def __init__(self, text: str, filename: str, lookup: Lookup | None) -> None:
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        self.text = text
+        self.filename = filename
+        self.lookup = lookup
+        self.variables: dict[str, EnvVar] = {}
+        self._line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def location(self, position: int) -> Location:
+        return Location(self.filename, bisect.bisect_right(self._line_starts, position))
+
+    def error(self, message: str, position: int) -> InputError:
+        return InputError(message, self.location(position))
+
+    def line_end(self, position: int) -> int:
+        end = self.text.find("\n", position)
+        return len(self.text) if end < 0 else end
+
+    def define(self, name: str, value: str | None, position: int) -> None:
+        # A duplicate keeps the first entry's place in the dict but takes the last value.
+        self.variables[name] = EnvVar(name, value, self.location(position))
+
+    def resolve(self, name: str) -> str | None:
+        """The value of a name for interpolation: lookup first, then this file."""
+        if self.lookup is not None:
+            value = self.lookup(name)
+            if value is not None:
+                return value
+        entry = self.variables.get(name)
+        return None if entry is None else entry.value
+
+    def inherited(self, name: str) -> str | None:
+        return None if self.lookup is None else self.lookup(name)
+
+    def expand(self, value: str, position: int) -> str:
+        result, _unset = interpolate(value, self.resolve, self.location(position))
+        return result
+
+    # -- compose dotenv syntax ---------------------------------------------------------------
+
+    def parse(self) -> None:
+        text = self.text
+        length = len(text)
+        position = 0
+        while True:
+            while position < length and (text[position] in _SPACES or text[position] == "\n"):
+                position += 1
+            if position >= length:
+                return
+            if text[position] == "#":
+                position = self.line_end(position)
+                continue
+            position = self.statement(position)
+
+    def statement(self, start: int) -> int:
+        """Parse one `NAME=value` statement at `start`; return the position after it."""
+        text = self.text
+        position = self.skip_export(start)
+        name_start = position
+        while position < len(text) and text[position] not in "=:\n":
+            char = text[position]
+            if not (char in _SPACES or char.isalnum() or char in _NAME_PUNCTUATION):
+                line = text[start : self.line_end(start)]
+                raise self.error(
+                    f"unexpected character {char!r} in variable name {line.strip()!r}", position
+                )
+            position += 1
+        name = text[name_start:position].strip("".join(_SPACES))
+        if not name:
+            raise self.error("missing variable name before the separator", start)
+        if any(char in _SPACES for char in name):
+            raise self.error(f"variable name {name!r} cannot contain spaces", start)
+        if position >= len(text) or text[position] == "\n":
+            self.define(name, self.inherited(name), start)
+            return position
+        position += 1
+        while position < len(text) and text[position] in _SPACES:
+            position += 1
+        if position < len(text) and text[position] in "'\"":
+            value, position = self.quoted(position)
+        else:
+            end = self.line_end(position)
+            value = text[position:end].split(" #", 1)[0].rstrip("".join(_SPACES))
+            value = self.expand(value, start)
+            position = end
+        self.define(name, value, start)
+        return position
+
+    def skip_export(self, position: int) -> int:
+        """Skip an `export ` prefix, unless `export` is itself the variable name."""
+        text = self.text
+        if not text.startswith("export", position):
+            return position
+        after = position + len("export")
+        if after >= len(text) or text[after] not in " \t":
+            return position
+        rest = after
+        while rest < len(text) and text[rest] in " \t":
+            rest += 1
+        if rest < len(text) and text[rest] in "=:":
+            return position  # `export = value` defines a variable named "export"
+        return rest
+
+    def quoted(self, start: int) -> tuple[str, int]:
+        """Parse a quoted value whose opening quote is at `start`."""
+        text = self.text
+        quote = text[start]
+        chars: list[str] = []
+        position = start + 1
+        length = len(text)
+        while position < length:
+            char = text[position]
+            if char == quote:
+                break
+            if char == "\\" and position + 1 < length:
+                following = text[position + 1]
+                if following == quote:
+                    chars.append(quote)
+                    position += 2
+                    continue
+                if quote == '"':
+                    escaped, used = _double_quote_escape(text, position)
+                    chars.append(escaped)
+                    position += used
+                    continue
+                chars.append("\\" + following)
+                position += 2
+                continue
+            chars.append(char)
+            position += 1
+        else:
+            snippet = text[start : self.line_end(start)]
+            raise self.error(f"unterminated quoted value {snippet}", start)
+        value = "".join(chars)
+        if quote == '"':
+            value = self.expand(value, start)
+        end = self.line_end(position)
+        trailing = text[position + 1 : end].strip("".join(_SPACES))
+        if trailing and not trailing.startswith("#"):
+            raise self.error(
+                f"unexpected text {trailing!r} after the closing quote"
+                " (only a # comment may follow)",
+                position,
+            )
+        return value, end
+
+    # -- raw format --------------------------------------------------------------------------
+
+    def parse_raw(self) -> None:
+        for number, line in enumerate(self.text.split("\n")):
+            start = self._line_starts[number]
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            name, separator, value = line.partition("=")
+            name = name.strip()
+            if not name:
+                raise self.error("missing variable name before '='", start)
+            if any(char.isspace() for char in name):
+                raise self.error(f"variable name {name!r} cannot contain spaces", start)
+            self.define(name, value if separator else self.inherited(name), start)
+
+
+def _double_quote_escape(text: str, position: int) -> tuple[str, int]:
+    """Decode the escape at `position` (a backslash) in a double-quoted value."""
+    following = text[position + 1]
+    simple = _SIMPLE_ESCAPES.get(following)
+    if simple is not None:
+        return simple, 2
+    digits = text[position + 2 : position + 5]
+    if following == "0" and len(digits) == 3 and all(d in _OCTAL for d in digits):
+        code = int(digits, 8)
+        if code <= 0xFF:
+            return chr(code), 5
+    return "\\" + following, 2
