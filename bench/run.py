@@ -1,0 +1,289 @@
+"""kconv benchmarks: generate deterministic corpora, time kconv on them, print the figures.
+
+    python bench/run.py            # full run (10,000 manifests; a few minutes)
+    python bench/run.py --quick    # 1,000 manifests, for a smoke test
+
+Each figure is printed with the machine's CPU count and, where issue #6 sets a target, whether
+it passes or misses. Wall times are the median of --repeat runs; peak memory is the kconv
+process's own maximum resident set size (from wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+IMAGES = [
+    "nginx:1.27",
+    "redis:7.2",
+    "postgres:16",
+    "example/api:2.3.1",
+    "example/web:latest",
+    "example/worker",
+    "ghcr.io/acme/billing:1.0.4",
+    "busybox:1.36",
+]
+
+
+def deployment(rng: random.Random, index: int) -> str:
+    """One realistic Deployment (1-3 containers, some probes, resources, security contexts)."""
+    name = f"app-{index}"
+    containers = []
+    for number in range(rng.choice([1, 1, 1, 2, 3])):
+        lines = [
+            f"        - name: c{number}",
+            f"          image: {rng.choice(IMAGES)}",
+            "          ports:",
+            f"            - containerPort: {8000 + number}",
+            "          env:",
+            "            - name: LOG_LEVEL",
+            "              value: info",
+            f"            - name: SERVICE_NAME\n              value: {name}",
+        ]
+        if rng.random() < 0.5:
+            lines += [
+                "          resources:",
+                "            requests: {cpu: 100m, memory: 128Mi}",
+                "            limits: {cpu: 500m, memory: 256Mi}",
+            ]
+        if rng.random() < 0.33:
+            lines += [
+                "          readinessProbe:",
+                f"            httpGet: {{path: /healthz, port: {8000 + number}}}",
+                "          livenessProbe:",
+                f"            tcpSocket: {{port: {8000 + number}}}",
+            ]
+        if rng.random() < 0.25:
+            lines += [
+                "          securityContext:",
+                "            runAsNonRoot: true",
+                "            allowPrivilegeEscalation: false",
+                "            readOnlyRootFilesystem: true",
+                "            capabilities: {drop: [ALL]}",
+            ]
+        containers.append("\n".join(lines))
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  namespace: team-{index % 7}
+  labels:
+    app.kubernetes.io/name: {name}
+spec:
+  replicas: {rng.choice([1, 2, 3])}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {name}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {name}
+    spec:
+      containers:
+{chr(10).join(containers)}
+"""
+
+
+def service(index: int) -> str:
+    name = f"app-{index}"
+    return f"""apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  namespace: team-{index % 7}
+spec:
+  selector:
+    app.kubernetes.io/name: {name}
+  ports:
+    - port: 80
+      targetPort: 8000
+"""
+
+
+def configmap(index: int) -> str:
+    return f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-{index}-config
+  namespace: team-{index % 7}
+data:
+  LOG_LEVEL: info
+  FEATURE_FLAGS: "a,b,c"
+"""
+
+
+def make_manifests(directory: Path, documents: int, seed: int = 42) -> list[Path]:
+    """Write `documents` manifests, three per file (Deployment, Service, ConfigMap)."""
+    rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    files = []
+    for index in range((documents + 2) // 3):
+        parts = [deployment(rng, index), service(index), configmap(index)]
+        left = documents - index * 3
+        path = directory / f"app-{index:05d}.yaml"
+        path.write_text("---\n".join(parts[: min(3, left)]))
+        files.append(path)
+    return files
+
+
+def make_compose(path: Path, services: int) -> Path:
+    lines = ["name: bench", "services:"]
+    for index in range(services):
+        lines += [
+            f"  svc{index}:",
+            f"    image: example/svc{index}:1.{index % 10}",
+            "    ports:",
+            f'      - "{10000 + index}:8080"',
+            "    environment:",
+            "      LOG_LEVEL: info",
+            f'      INDEX: "{index}"',
+            "    healthcheck:",
+            '      test: ["CMD", "curl", "-f", "http://localhost:8080/"]',
+            "      interval: 10s",
+            "    deploy:",
+            "      resources:",
+            "        limits: {cpus: '0.5', memory: 256M}",
+        ]
+        if index % 5 == 0:
+            lines += ["    volumes:", f"      - data{index}:/data"]
+    lines.append("volumes:")
+    lines += [f"  data{index}: {{}}" for index in range(0, services, 5)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Run a command; return (wall seconds, peak RSS in MB of the process, exit code)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+
+
+def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, int]:
+    results = [run(command) for _ in range(repeat)]
+    return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
+
+
+C_LOADER_ONLY = """
+import sys, yaml
+for path in sys.argv[1:]:
+    with open(path) as handle:
+        for _ in yaml.load_all(handle.read(), Loader=yaml.CSafeLoader):
+            pass
+"""
+
+
+def verdict(ok: bool, code: int = 0) -> str:
+    """pass/MISS against a target; FAILED when the command itself failed (exit code 2)."""
+    if code not in (0, 1):
+        return f"FAILED: exit {code}"
+    return "pass" if ok else "MISS"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 manifests instead of 10,000")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    options = parser.parse_args()
+    documents = 1_000 if options.quick else 10_000
+    kconv = [sys.executable, "-m", "kconv"]
+    work = Path(tempfile.mkdtemp(prefix="kconv-bench-"))
+    print(
+        f"kconv benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"corpus {documents:,} manifests, median of {options.repeat}"
+    )
+    try:
+        files = make_manifests(work / "manifests", documents)
+        paths = [str(p) for p in files]
+
+        loader, _, _ = median_run([sys.executable, "-c", C_LOADER_ONLY, *paths], options.repeat)
+        print(f"  PyYAML C loader only      {loader:7.2f} s  {documents / loader:8.0f} docs/s")
+
+        lint, rss, code = median_run(
+            [
+                *kconv,
+                "lint",
+                "--jobs",
+                "1",
+                "--format",
+                "json",
+                "-o",
+                os.devnull,
+                str(work / "manifests"),
+            ],
+            options.repeat,
+        )
+        ratio = lint / loader
+        print(
+            f"  kconv lint (1 process)    {lint:7.2f} s  {documents / lint:8.0f} docs/s  "
+            f"{ratio:4.2f}x loader (target <= 1.5x: {verdict(ratio <= 1.5, code)})"
+        )
+        print(f"  peak memory               {rss:7d} MB (target <= 150 MB: {verdict(rss <= 150)})")
+
+        jobs, _, jobs_code = median_run(
+            [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")],
+            options.repeat,
+        )
+        speedup = lint / jobs
+        print(
+            f"  kconv lint --jobs default {jobs:7.2f} s  speed-up {speedup:4.2f}x "
+            f"(target >= 1.7x on 2 cores: {verdict(speedup >= 1.7, jobs_code)})"
+        )
+
+        version, _, _ = median_run([*kconv, "--version"], max(options.repeat, 5))
+        print(
+            f"  kconv --version           {version * 1000:7.0f} ms (target <= 150 ms: "
+            f"{verdict(version <= 0.150)})"
+        )
+        small, _, small_code = median_run([*kconv, "lint", paths[0]], max(options.repeat, 5))
+        print(
+            f"  kconv lint one file       {small * 1000:7.0f} ms (target <= 150 ms: "
+            f"{verdict(small <= 0.150, small_code)})"
+        )
+
+        compose = make_compose(work / "compose.yaml", 200)
+        convert, _, code = median_run(
+            [*kconv, "convert", "--no-lint", "-f", str(compose)], options.repeat
+        )
+        print(
+            f"  kconv convert 200 services {convert:6.2f} s (target < 1 s: "
+            f"{verdict(convert < 1, code)})"
+        )
+
+        validator = shutil.which("kubernetes-validate")
+        if validator:
+            subset = paths[: (1000 + 2) // 3]
+            kv, _, _ = median_run([validator, "--quiet", *subset], 1)
+            ours, _, _ = median_run(
+                [*kconv, "lint", "--jobs", "1", "--format", "json", "-o", os.devnull, *subset],
+                options.repeat,
+            )
+            print(
+                f"  kubernetes-validate 1,000 docs {kv:6.2f} s vs kconv lint {ours:5.2f} s "
+                f"({kv / ours:5.1f}x faster)"
+            )
+        else:
+            print("  kubernetes-validate CLI not installed: comparison skipped")
+    finally:
+        if options.keep:
+            print(f"corpora kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
