@@ -210,3 +210,4 @@ class Project:
     environment: Mapping[str, str] = field(default_factory=dict)  # interpolation environment
     secret_values: frozenset[str] = frozenset()  # values to redact in every output
     disabled_services: tuple[str, ...] = ()  # services filtered out by profiles
+    warnings: tuple[str, ...] = ()  # "file:line:col: message" (unset variables, obsolete keys)

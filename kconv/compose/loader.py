@@ -1,0 +1,293 @@
+"""Load a compose project: files, interpolation, schema, include, extends, merge, profiles.
+
+The phases follow compose-go: each file is parsed (YAML 1.2, `!reset`/`!override` kept),
+interpolated, checked against the schema, has its `include`s and `extends` resolved and its
+services normalised to long syntax; the files are then merged in order, profiles applied and
+the typed model built (`kconv.compose.build`). Every value keeps the file:line:col it came from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kconv.compose import discovery
+from kconv.compose.loctree import LocTree, at, child, from_index
+from kconv.compose.merge import clean, merge, merge_documents
+from kconv.compose.normalize import normalize_service
+from kconv.errors import InputError
+from kconv.model.compose import Project
+from kconv.model.location import Location
+
+KEEP_TAGS = ("!reset", "!override")
+RESOURCE_SECTIONS = ("networks", "volumes", "secrets", "configs", "models")
+
+
+@dataclass
+class _Context:
+    """What every file of one (sub-)project is loaded with."""
+
+    environment: dict[str, str]
+    interpolate: bool
+    stdin_text: str | None
+    warnings: list[str] = field(default_factory=list)
+    cache: dict[tuple[str, str, bool], tuple[dict, LocTree]] = field(default_factory=dict)
+    including: tuple[str, ...] = ()  # files being included (cycle detection)
+    extending: tuple[str, ...] = ()  # files being loaded for `extends` (cycle detection)
+
+    def lookup(self, name: str) -> str | None:
+        return self.environment.get(name)
+
+
+def load_project(
+    files: Sequence[str] = (),
+    *,
+    working_dir: str | None = None,
+    project_name: str | None = None,
+    profiles: Sequence[str] = (),
+    env_files: Sequence[str] | None = None,
+    interpolate: bool = True,
+    environ: Mapping[str, str] | None = None,
+    stdin_text: str | None = None,
+) -> Project:
+    """Load, merge and normalise a compose project. Raises InputError on any problem."""
+    from kconv.compose.build import build_project
+
+    process_env = dict(os.environ if environ is None else environ)
+    paths = discovery.choose_files(files, working_dir, process_env)
+    first = paths[0]
+    if working_dir is not None:
+        project_dir = os.path.abspath(working_dir)
+    elif first == "-":
+        project_dir = os.getcwd()
+    else:
+        project_dir = os.path.dirname(os.path.abspath(first))
+    environment = project_environment(project_dir, env_files, process_env)
+    context = _Context(environment, interpolate, stdin_text)
+    data, tree = load_files(paths, project_dir, context)
+    name = _project_name(project_name, data, tree, environment, project_dir)
+    active = _active_profiles(profiles, environment)
+    return build_project(
+        data,
+        tree,
+        name=name,
+        working_dir=project_dir,
+        files=tuple(_display(path) for path in paths),
+        environment=environment,
+        profiles=active,
+        warnings=context.warnings,
+    )
+
+
+def project_environment(
+    project_dir: str, env_files: Sequence[str] | None, process_env: Mapping[str, str]
+) -> dict[str, str]:
+    """The interpolation environment: the process environment over the env files' values."""
+    from kconv.compose.dotenv import read_env_file
+
+    if env_files is None:
+        default = os.path.join(project_dir, ".env")
+        chosen = [default] if os.path.isfile(default) else []
+    else:
+        chosen = [path if os.path.isabs(path) else os.path.abspath(path) for path in env_files]
+    values: dict[str, str] = {}
+    for path in chosen:
+        if os.path.isdir(path):
+            raise InputError("is a directory, not an env file", Location(path))
+
+        def lookup(name: str, _values: dict[str, str] = values) -> str | None:
+            if name in process_env:
+                return process_env[name]
+            return _values.get(name)
+
+        for variable in read_env_file(path, lookup, display=_display(path)):
+            if variable.value is not None:
+                values[variable.name] = variable.value
+            elif variable.name in process_env:
+                values[variable.name] = process_env[variable.name]
+    values.update(process_env)
+    return values
+
+
+def _display(path: str) -> str:
+    """How a file is named in messages: relative to the current directory when inside it."""
+    if path == "-":
+        return "<stdin>"
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if relative.startswith("..") else relative
+
+
+def _active_profiles(profiles: Sequence[str], environment: Mapping[str, str]) -> frozenset[str]:
+    if profiles:
+        return frozenset(profiles)
+    value = environment.get("COMPOSE_PROFILES", "")
+    return frozenset(item.strip() for item in value.split(",") if item.strip())
+
+
+def _project_name(
+    explicit: str | None,
+    data: dict,
+    tree: LocTree,
+    environment: Mapping[str, str],
+    project_dir: str,
+) -> str:
+    if explicit:
+        candidate, where = explicit, Location("--project-name")
+    elif isinstance(data.get("name"), str) and data["name"]:
+        candidate, where = data["name"], at(tree, "name")
+    elif environment.get("COMPOSE_PROJECT_NAME"):
+        candidate, where = environment["COMPOSE_PROJECT_NAME"], Location("COMPOSE_PROJECT_NAME")
+    else:
+        name = discovery.normalize_project_name(os.path.basename(project_dir.rstrip(os.sep)))
+        if not name:
+            raise InputError(
+                "cannot derive a project name from the directory name; set `name:` or "
+                "COMPOSE_PROJECT_NAME",
+                Location(project_dir),
+            )
+        return name
+    if not discovery.valid_project_name(candidate):
+        raise InputError(
+            f'"{candidate}" is not a valid project name: use lower-case letters, digits, '
+            '"-" and "_", starting with a letter or digit',
+            where,
+        )
+    return candidate
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def load_files(paths: Sequence[str], project_dir: str, context: _Context) -> tuple[dict, LocTree]:
+    """Load every file and merge them in order."""
+    data: dict[str, Any] = {}
+    tree: LocTree = (Location(_display(paths[0])), {})
+    for path in paths:
+        file_data, file_tree = load_file(path, project_dir, context)
+        data, tree = merge_documents(data, tree, file_data, file_tree)
+    return data, tree
+
+
+def _parse(path: str, context: _Context) -> tuple[dict, LocTree]:
+    """Parse one file into data and locations (documents of a stream are merged)."""
+    from kconv.yamlio import load_documents, read_text
+
+    display = _display(path)
+    if path == "-":
+        if context.stdin_text is None:
+            raise InputError("no compose file on standard input", Location(display))
+        text = context.stdin_text
+    else:
+        text = read_text(path, display)
+    documents = load_documents(text, display, yaml12=True, keep_tags=KEEP_TAGS)
+    data: dict[str, Any] = {}
+    tree: LocTree = (Location(display, 1, 1), {})
+    for number, document in enumerate(documents):
+        for problem in document.problems:
+            raise InputError(problem.message, problem.location)
+        if not isinstance(document.data, dict):
+            raise InputError(
+                "a compose file must be a mapping (services:, networks:, ...)",
+                document.location,
+            )
+        if number == 0:  # keep `!reset`/`!override` for the merge with earlier files
+            data, tree = document.data, from_index(document.positions)
+        else:
+            data, tree = merge_documents(data, tree, document.data, from_index(document.positions))
+    return data, tree
+
+
+def load_file(
+    path: str, base_dir: str, context: _Context, *, keep_tags: bool = True
+) -> tuple[dict, LocTree]:
+    """One file, interpolated, validated, with include and extends resolved, normalised."""
+    from kconv.compose.schema import validate
+
+    key = (os.path.abspath(path) if path != "-" else "-", base_dir, keep_tags)
+    if key in context.cache:
+        return context.cache[key]
+    data, tree = _parse(path, context)
+    if context.interpolate:
+        data = _interpolate(data, tree, context)
+    validate(data, tree)
+    if "version" in data:
+        context.warnings.append(
+            f"{at(tree, 'version')}: the top-level `version` is obsolete and ignored"
+        )
+        data = {k: v for k, v in data.items() if k != "version"}
+    services = data.get("services") or {}
+    stree = child(tree, "services")
+    normalised: dict[str, Any] = {}
+    trees: dict[str, LocTree] = {}
+    for name, service in services.items():
+        sub = child(stree, name)
+        if service is None:
+            service = {}
+        if isinstance(service, dict):
+            service, sub = normalize_service(name, service, sub, base_dir)
+        normalised[name] = service
+        trees[name] = sub
+    data = dict(data)
+    if services or "services" in data:
+        data["services"] = normalised
+        tree = (tree[0], {**tree[1], "services": (stree[0], trees)})
+    data = _resolve_resource_files(data, base_dir)
+    from kconv.compose.extends import resolve_extends
+
+    data, tree = resolve_extends(data, tree, path, base_dir, context, load_file)
+    if "include" in data:
+        from kconv.compose.include import apply_include
+
+        data, tree = apply_include(data, tree, path, base_dir, context, load_file)
+    if not keep_tags:
+        data, tree = clean(data, tree)
+    context.cache[key] = (data, tree)
+    return data, tree
+
+
+def _resolve_resource_files(data: dict, base_dir: str) -> dict:
+    """Make the `file:` of top-level secrets and configs absolute."""
+    for section in ("secrets", "configs"):
+        entries = data.get(section)
+        if not isinstance(entries, dict):
+            continue
+        resolved = {}
+        for name, entry in entries.items():
+            if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+                entry = dict(entry)
+                path = os.path.expanduser(entry["file"])
+                entry["file"] = os.path.normpath(os.path.join(base_dir, path))
+            resolved[name] = entry
+        data = {**data, section: resolved}
+    return data
+
+
+def _interpolate(data: Any, tree: LocTree, context: _Context) -> Any:
+    """Interpolate every string value (never keys), keeping `!reset`/`!override` tags."""
+    from kconv.compose.interpolation import interpolate
+    from kconv.yamlio import Tagged
+
+    def walk(value: Any, sub: LocTree) -> Any:
+        if isinstance(value, Tagged):
+            return Tagged(value.tag, walk(value.value, sub))
+        if isinstance(value, dict):
+            return {key: walk(item, child(sub, key)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item, child(sub, index)) for index, item in enumerate(value)]
+        if isinstance(value, str) and "$" in value:
+            result, unset = interpolate(value, context.lookup, sub[0])
+            for variable in unset:
+                name = getattr(variable, "name", variable)
+                message = f'{sub[0]}: the variable "{name}" is not set; using an empty string'
+                if message not in context.warnings:
+                    context.warnings.append(message)
+            return result
+        return value
+
+    return walk(data, tree)
+
+
+LoadFile = Callable[..., tuple[dict, LocTree]]
+__all__ = ["load_project", "load_files", "load_file", "project_environment", "merge"]

@@ -1,0 +1,164 @@
+"""The Compose merge rules (`13-merge.md`), used for several files and for `extends`.
+
+Mappings merge key by key (the override wins for scalars); sequences append, dropping exact
+duplicates of scalars; `command`, `entrypoint` and `healthcheck.test` are replaced; `ports`,
+`volumes`, `secrets` and `configs` merge entries that share their unique key. `!reset` removes
+a value, `!override` replaces it without merging. Values arrive normalised to long syntax, and
+every merge carries the location trees along.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kconv.compose.loctree import LocTree, child
+from kconv.yamlio import Tagged
+
+_REPLACED = {("command",), ("entrypoint",), ("healthcheck", "test")}
+_KEYED = {"ports", "volumes", "secrets", "configs"}
+_RESET = object()
+
+
+def strip_tags(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
+    """Resolve tags in a value with nothing to merge into: `!override` kept, `!reset` dropped."""
+    if isinstance(value, Tagged):
+        if value.tag == "!reset":
+            return _RESET, tree
+        value = value.value
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        trees: dict[str, LocTree] = {}
+        for key, item in value.items():
+            item, sub = strip_tags(item, child(tree, key))
+            if item is not _RESET:
+                out[key] = item
+                trees[key] = sub
+        return out, (tree[0], trees)
+    if isinstance(value, list):
+        items: list[Any] = []
+        subs: list[LocTree] = []
+        for index, item in enumerate(value):
+            item, sub = strip_tags(item, child(tree, index))
+            if item is not _RESET:
+                items.append(item)
+                subs.append(sub)
+        return items, (tree[0], subs)
+    return value, tree
+
+
+def clean(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
+    """`strip_tags` for a whole document (a top-level `!reset` gives an empty mapping)."""
+    value, tree = strip_tags(value, tree)
+    return ({} if value is _RESET else value), tree
+
+
+def merge(
+    base: Any, base_tree: LocTree, over: Any, over_tree: LocTree, path: tuple[str, ...] = ()
+) -> tuple[Any, LocTree]:
+    """Merge `over` into `base` (neither is modified). Returns `_RESET` for a `!reset`."""
+    if isinstance(over, Tagged):
+        if over.tag == "!reset":
+            return _RESET, over_tree
+        return strip_tags(over.value, over_tree)
+    key = _service_key(path)
+    if key in _REPLACED:
+        return strip_tags(over, over_tree)
+    if isinstance(base, dict) and isinstance(over, dict):
+        return _merge_mapping(base, base_tree, over, over_tree, path)
+    if isinstance(base, list) and isinstance(over, list):
+        if len(key) == 1 and key[0] in _KEYED:
+            return _merge_keyed(key[0], base, base_tree, over, over_tree, path)
+        return _merge_sequence(base, base_tree, over, over_tree)
+    return strip_tags(over, over_tree)
+
+
+def merge_documents(
+    base: dict, base_tree: LocTree, over: dict, over_tree: LocTree
+) -> tuple[dict, LocTree]:
+    """Merge two whole compose documents."""
+    value, tree = merge(base, base_tree, over, over_tree)
+    return ({} if value is _RESET else value), tree
+
+
+def _service_key(path: tuple[str, ...]) -> tuple[str, ...]:
+    if len(path) >= 3 and path[0] == "services":
+        return path[2:]
+    return ()
+
+
+def _merge_mapping(
+    base: dict, base_tree: LocTree, over: dict, over_tree: LocTree, path: tuple[str, ...]
+) -> tuple[dict, LocTree]:
+    out = dict(base)
+    base_children = base_tree[1] if isinstance(base_tree[1], dict) else {}
+    trees = {key: base_children.get(key, base_tree) for key in base}
+    for key, value in over.items():
+        sub = child(over_tree, key)
+        if key in base:
+            merged, merged_tree = merge(base[key], trees[key], value, sub, (*path, key))
+        else:
+            merged, merged_tree = strip_tags(value, sub)
+        if merged is _RESET:
+            out.pop(key, None)
+            trees.pop(key, None)
+        else:
+            out[key] = merged
+            trees[key] = merged_tree
+    return out, (over_tree[0] if not base else base_tree[0], trees)
+
+
+def _merge_sequence(
+    base: list, base_tree: LocTree, over: list, over_tree: LocTree
+) -> tuple[list, LocTree]:
+    items = list(base)
+    subs = [child(base_tree, i) for i in range(len(base))]
+    for index, item in enumerate(over):
+        item, sub = strip_tags(item, child(over_tree, index))
+        if item is _RESET:
+            continue
+        if not isinstance(item, (dict, list)) and item in items:
+            continue
+        items.append(item)
+        subs.append(sub)
+    return items, (base_tree[0], subs)
+
+
+def unique_key(field: str, item: Any) -> Any:
+    """The merge key of a ports/volumes/secrets/configs entry (long syntax)."""
+    if not isinstance(item, dict):
+        return ("raw", repr(item))
+    if field == "ports":
+        return (
+            item.get("host_ip"),
+            item.get("target"),
+            item.get("published"),
+            item.get("protocol", "tcp"),
+        )
+    if field in ("secrets", "configs"):
+        return item.get("target") or item.get("source")
+    return item.get("target")
+
+
+def _merge_keyed(
+    field: str, base: list, base_tree: LocTree, over: list, over_tree: LocTree, path: tuple
+) -> tuple[list, LocTree]:
+    items = list(base)
+    subs = [child(base_tree, i) for i in range(len(base))]
+    positions = {unique_key(field, item): i for i, item in enumerate(items)}
+    for index, item in enumerate(over):
+        sub = child(over_tree, index)
+        key = unique_key(field, item.value if isinstance(item, Tagged) else item)
+        if key in positions:
+            at = positions[key]
+            merged, merged_tree = merge(items[at], subs[at], item, sub, (*path, str(index)))
+            if merged is _RESET:
+                continue
+            items[at], subs[at] = merged, merged_tree
+        else:
+            item, sub = strip_tags(item, sub)
+            if item is _RESET:
+                continue
+            positions[key] = len(items)
+            items.append(item)
+            subs.append(sub)
+    return items, (base_tree[0], subs)

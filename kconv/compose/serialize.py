@@ -1,0 +1,73 @@
+"""The resolved project as plain data: what `kconv config` prints (like `docker compose config`).
+
+Services are sorted by name and their keys alphabetically; every service is in long syntax;
+`environment` is one mapping with the `env_file` values merged under it. Values of variables
+whose name or value looks secret are replaced by "<redacted>", and so is every other occurrence
+of such a value (in a command line, a URL...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kconv.model.compose import Project, Resource, Service
+
+SECTIONS = ("networks", "volumes", "secrets", "configs")
+
+
+def project_to_dict(project: Project) -> dict:
+    """The project as a mapping ready for YAML or JSON output (secrets redacted)."""
+    from kconv.secrets import REDACTED, is_secret, redact
+
+    secrets = set(project.secret_values)
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [scrub(item) for item in value]
+        if isinstance(value, str) and secrets:
+            return redact(value, secrets)
+        return value
+
+    out: dict[str, Any] = {"name": project.name}
+    services: dict[str, Any] = {}
+    for name in sorted(project.services):
+        service = _service(project.services[name])
+        environment = service.get("environment")
+        if isinstance(environment, dict):
+            service["environment"] = {
+                key: REDACTED if value is not None and is_secret(key, value) else value
+                for key, value in environment.items()
+            }
+        services[name] = service
+    out["services"] = services
+    for section in SECTIONS:
+        resources: dict[str, Resource] = getattr(project, section)
+        if resources:
+            out[section] = {name: _plain(resources[name].raw) for name in sorted(resources)}
+    for key in sorted(project.extensions):
+        out[key] = _plain(project.extensions[key])
+    return scrub(out)
+
+
+def _service(service: Service) -> dict[str, Any]:
+    raw = {key: _plain(value) for key, value in service.raw.items()}
+    environment: dict[str, str | None] = {}
+    for env_file in service.env_files:
+        for variable in env_file.variables:
+            environment[variable.name] = variable.value
+    for variable in service.environment:
+        environment[variable.name] = variable.value
+    if environment or "environment" in raw:
+        raw["environment"] = environment
+    return {key: raw[key] for key in sorted(raw)}
+
+
+def _plain(value: Any) -> Any:
+    """A copy with only dicts, lists and scalars (tuples become lists)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
