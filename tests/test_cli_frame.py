@@ -18,7 +18,7 @@ def test_version() -> None:
 def test_help_lists_every_command() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for command in ("config", "convert", "lint", "rules"):
+    for command in ("config", "convert", "graph", "lint", "rules"):
         assert f"  {command}" in result.output
 
 
