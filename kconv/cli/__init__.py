@@ -28,6 +28,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "convert_command",
         "Convert a compose project into Kubernetes manifests.",
     ),
+    "graph": (
+        "kconv.cli.graph_cmd",
+        "graph_command",
+        "Draw the objects and their relations (Mermaid, DOT, SVG).",
+    ),
     "lint": (
         "kconv.cli.lint_cmd",
         "lint_command",
