@@ -68,13 +68,16 @@ def liveness_probe(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
-def _declared_ports(container: Mapping[str, Any]) -> tuple[set[str], set[int]]:
-    """Names and numbers of the container's TCP ports (probes cannot use UDP or SCTP)."""
+def _declared_ports(container: Mapping[str, Any], *, tcp: bool = True) -> tuple[set[str], set[int]]:
+    """Names and numbers of the container's TCP ports (probes cannot use UDP or SCTP), or of
+    its other ports with `tcp=False`."""
     names: set[str] = set()
     numbers: set[int] = set()
     ports = container.get("ports")
     for port in ports if isinstance(ports, list) else ():
-        if not isinstance(port, dict) or str(port.get("protocol") or "TCP").upper() != "TCP":
+        if not isinstance(port, dict):
+            continue
+        if (str(port.get("protocol") or "TCP").upper() == "TCP") != tcp:
             continue
         if port.get("name"):
             names.add(str(port["name"]))
@@ -101,6 +104,7 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         for ref in obj.containers():
             names, numbers = _declared_ports(ref.data)
+            other_names, other_numbers = _declared_ports(ref.data, tcp=False)
             for probe_name in PROBES:
                 probe = ref.data.get(probe_name)
                 if not isinstance(probe, dict):
@@ -114,14 +118,18 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
                     if number is not None:
                         if number in numbers:
                             continue
-                        shown = str(number)
+                        shown, not_tcp = str(number), number in other_numbers
                     else:
                         if str(port) in names:
                             continue
-                        shown = f'"{port}"'
+                        shown, not_tcp = f'"{port}"', str(port) in other_names
+                    problem = (
+                        "which is not a TCP port of the container"
+                        if not_tcp
+                        else "which the container does not declare"
+                    )
                     yield Violation(
-                        f'{probe_name} of container "{ref.name}" uses port {shown}, '
-                        "which the container does not declare",
+                        f'{probe_name} of container "{ref.name}" uses port {shown}, {problem}',
                         f"{ref.pointer}/{probe_name}/{handler}/port",
                     )
 

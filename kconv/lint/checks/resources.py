@@ -1,5 +1,8 @@
 """CPU and memory requests and limits of containers.
 
+A request is set when written, or when only the limit is (the API server then defaults the
+request to the limit).
+
 A LimitRange of the run in the same namespace that sets container defaults for the resource
 (`defaultRequest`, or `default`, which also serves as the request) counts as setting them.
 """
@@ -68,10 +71,13 @@ def resource_requirements(params: Mapping[str, Any]) -> CheckFn:
         for ref in obj.containers(*lists):
             resources = ref.data.get("resources")
             resources = resources if isinstance(resources, dict) else {}
+            has_limit = _is_set(resources.get("limits"), resource)
             missing = [
                 section.removesuffix("s")
                 for section in required
                 if not _is_set(resources.get(section), resource)
+                # the API server defaults a missing request to the limit
+                and not (section == "requests" and has_limit)
             ]
             if not missing:
                 continue
