@@ -1,0 +1,26 @@
+"""ConvertOptions: the command-line choices that steer a conversion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTROLLERS = ("deployment", "statefulset", "daemonset")
+VOLUME_MODES = ("persistentVolumeClaim", "emptyDir", "hostPath", "configMap")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
+DEFAULT_KUBERNETES_VERSION = "1.33"
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """Options of one conversion; None means "not given" (compose or the default decides)."""
+
+    namespace: str | None = None
+    controller: str | None = None  # one of CONTROLLERS
+    replicas: int | None = None
+    volumes: str = "persistentVolumeClaim"  # one of VOLUME_MODES
+    pvc_request_size: str | None = None
+    service_type: str | None = None  # one of SERVICE_TYPES
+    ingress_host: str | None = None
+    ingress_class: str | None = None
+    network_policies: bool = False
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION

@@ -1,0 +1,70 @@
+"""Services from `ports` and `expose` (headless for StatefulSets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kconv.convert.context import ServiceBuild
+from kconv.convert.names import port_name
+from kconv.errors import InputError
+
+
+def service_ports(build: ServiceBuild) -> list[dict[str, Any]]:
+    """Service ports: the published port (or the container port) to the container port."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[int, str]] = set()
+    for port in (*build.service.ports, *build.service.expose):
+        number = int(port.published) if port.published and port.published.isdigit() else None
+        number = number or port.target
+        key = (number, port.protocol)
+        if key in seen:
+            continue
+        seen.add(key)
+        name = port_name(port.name, port.protocol, number)
+        if any(existing["name"] == name for existing in out):
+            name = port_name(None, port.protocol, number)
+        entry: dict[str, Any] = {"name": name, "port": number, "targetPort": port.target}
+        if port.protocol != "tcp":
+            entry["protocol"] = port.protocol.upper()
+        out.append(entry)
+    return out
+
+
+def service(build: ServiceBuild, selector: dict[str, str]) -> dict[str, Any] | None:
+    """The Service of a compose service, or None when it has no ports (and is not stateful)."""
+    ports = service_ports(build)
+    wanted = build.settings.get("service_type") or build.options.service_type or "ClusterIP"
+    headless = wanted == "Headless" or build.kind == "StatefulSet"
+    if not ports and not headless:
+        if build.kind not in ("Job", "CronJob"):
+            build.info("image", "no ports or expose: no Service is created")
+        return None
+    spec: dict[str, Any] = {}
+    kind_of_service = "ClusterIP" if headless else wanted
+    if kind_of_service != "ClusterIP":
+        spec["type"] = kind_of_service
+    if headless:
+        spec["clusterIP"] = "None"
+    spec["selector"] = dict(selector)
+    if ports:
+        spec["ports"] = ports
+    node_port = build.settings.get("node_port")
+    if node_port is not None:
+        if kind_of_service != "NodePort" or len(ports) != 1:
+            raise InputError(
+                "kompose.service.nodeport.port needs service type NodePort and exactly one port",
+                build.where("labels"),
+            )
+        ports[0]["nodePort"] = int(node_port)
+    policy = build.settings.get("external_traffic_policy")
+    if policy:
+        if kind_of_service in ("NodePort", "LoadBalancer"):
+            spec["externalTrafficPolicy"] = policy
+        else:
+            build.warn("labels", "external-traffic-policy needs a NodePort or LoadBalancer Service")
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": build.metadata(),
+        "spec": spec,
+    }
