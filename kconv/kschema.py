@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from kconv.errors import ConfigError
-from kconv.model.location import join_pointer
+from kconv.model.location import join_pointer, split_pointer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -497,19 +497,34 @@ def validate(body: dict[str, Any], version: str | None, strict: bool = False) ->
         return []
     errors: list[SchemaError] = []
     seen: set[SchemaError] = set()
-    extra = 0
     for error in compiled.full.iter_errors(body):
         for found in _describe(error, body):
-            if found in seen:
-                continue
-            seen.add(found)
-            if len(errors) < MAX_ERRORS:
+            if found not in seen:
+                seen.add(found)
                 errors.append(found)
-            else:
-                extra += 1
-    if extra:
-        errors.append(SchemaError("", f"{extra} more schema errors not shown"))
+    errors.sort(key=lambda error: _document_order(body, error.pointer))
+    if len(errors) > MAX_ERRORS:
+        extra = len(errors) - MAX_ERRORS
+        errors = [*errors[:MAX_ERRORS], SchemaError("", f"{extra} more schema errors not shown")]
     return errors
+
+
+def _document_order(body: Any, pointer: str) -> tuple[int, ...]:
+    """Sort key: the positions of the pointer's tokens in the object as written."""
+    key = []
+    data = body
+    for token in split_pointer(pointer):
+        if isinstance(data, dict):
+            names = list(data)
+            key.append(names.index(token) if token in data else len(names))
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit():
+            key.append(int(token))
+            data = data[int(token)] if int(token) < len(data) else None
+        else:
+            key.append(0)
+            data = None
+    return tuple(key)
 
 
 def _describe(error: Any, body: dict[str, Any]) -> Iterator[SchemaError]:

@@ -1,0 +1,385 @@
+"""kconv.kschema: versions, schema lookup, every error with pointer and message, strict mode,
+redaction, caching, and agreement with plain jsonschema on kubernetes-validate's raw schemas."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kconv import kschema
+from kconv.errors import ConfigError
+from kconv.kschema import NoSchema, SchemaError
+from kconv.model.location import join_pointer
+
+NEWEST = kschema.available_versions()[-1]
+
+
+def deployment() -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app.kubernetes.io/name": "web"}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app.kubernetes.io/name": "web"}},
+            "template": {
+                "metadata": {"labels": {"app.kubernetes.io/name": "web"}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "nginx:1.27",
+                            "ports": [{"containerPort": 8080, "name": "http"}],
+                            "env": [{"name": "MODE", "value": "prod"}],
+                            "readinessProbe": {"httpGet": {"path": "/", "port": "http"}},
+                            "resources": {"limits": {"cpu": 1, "memory": "128Mi"}},
+                            "securityContext": {"runAsNonRoot": True},
+                        }
+                    ]
+                },
+            },
+        },
+    }
+
+
+def service() -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": {"app": "web"},
+            "ports": [{"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"}],
+        },
+    }
+
+
+# -- versions ----------------------------------------------------------------------------------
+
+
+def test_available_versions_are_the_shipped_minor_versions() -> None:
+    versions = kschema.available_versions()
+    minors = [int(v.split(".")[1]) for v in versions]
+    assert versions[0] == "1.25"
+    assert minors == list(range(25, minors[-1] + 1))
+    assert minors[-1] >= 37
+    folder = kschema.schema_directory()
+    assert all(os.path.isdir(os.path.join(folder, f"v{v}.0-local-strict")) for v in versions)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("1.30", "1.30"), ("1.30.2", "1.30"), ("v1.30", "1.30"), ("v1.25.0", "1.25"), (None, NEWEST)],
+)
+def test_resolve_version(given: str | None, expected: str) -> None:
+    assert kschema.resolve_version(given) == expected
+
+
+@pytest.mark.parametrize("given", ["1.24", "1.99", "2.1", "latest", "1", ""])
+def test_resolve_version_rejects_unsupported(given: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        kschema.resolve_version(given)
+    message = str(raised.value)
+    assert "1.25" in message or "expected MAJOR.MINOR" in message
+    if given in ("1.24", "1.99"):
+        assert f"supports 1.25 to {NEWEST}" in message
+
+
+def test_nearest_version_clamps_to_the_shipped_range() -> None:
+    assert kschema.nearest_version("1.18") == "1.25"
+    assert kschema.nearest_version("1.99") == NEWEST
+    assert kschema.nearest_version("v1.29.4") == "1.29"
+    with pytest.raises(ConfigError):
+        kschema.nearest_version("nonsense")
+
+
+# -- schema lookup -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind"),
+    [
+        ("example.com/v1", "Widget"),  # a custom resource
+        ("extensions/v1beta1", "Deployment"),  # removed in 1.16
+        ("apps.example.com/v1", "Deployment"),  # same first group word as apps/v1
+        ("v1", "Affinity"),  # a schema file exists, but it is not an object kind
+        ("v1", "../../../etc/passwd"),
+        ("apps/v1", ""),
+    ],
+)
+def test_no_schema(api_version: str, kind: str) -> None:
+    body = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}}
+    with pytest.raises(NoSchema) as raised:
+        kschema.validate(body, None)
+    assert raised.value.kind == kind
+    assert raised.value.api_version == api_version
+    assert not kschema.has_schema(api_version, kind)
+
+
+def test_removed_api_has_schema_in_older_versions_only() -> None:
+    body = {"apiVersion": "policy/v1beta1", "kind": "PodSecurityPolicy", "metadata": {"name": "p"}}
+    with pytest.raises(NoSchema):
+        kschema.validate(body, "1.25")
+    assert kschema.has_schema("batch/v1", "CronJob", "1.25")
+    assert kschema.has_schema("rbac.authorization.k8s.io/v1", "ClusterRole")
+    assert kschema.has_schema("networking.k8s.io/v1", "Ingress")
+
+
+@pytest.mark.parametrize("version", ["1.25", NEWEST])
+def test_valid_objects_have_no_errors(version: str) -> None:
+    assert kschema.validate(deployment(), version) == []
+    assert kschema.validate(service(), version) == []
+    assert kschema.validate(deployment(), version, strict=True) == []
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+def test_every_error_is_reported_with_pointer_and_message() -> None:
+    body = deployment()
+    body["metadata"]["labels"]["tier"] = 3
+    body["spec"]["replicas"] = "two"
+    del body["spec"]["selector"]
+    container = body["spec"]["template"]["spec"]["containers"][0]
+    container["image"] = ["nginx"]
+    container["ports"][0]["containerPort"] = "http"
+    assert kschema.validate(body, NEWEST) == [
+        SchemaError("/metadata/labels/tier", "metadata.labels.tier: 3 is not of type string"),
+        SchemaError("/spec", 'spec: required field "selector" is missing'),
+        SchemaError("/spec/replicas", 'spec.replicas: "two" is not of type integer'),
+        SchemaError(
+            "/spec/template/spec/containers/0/image",
+            "spec.template.spec.containers[0].image: an array is not of type string",
+        ),
+        SchemaError(
+            "/spec/template/spec/containers/0/ports/0/containerPort",
+            'spec.template.spec.containers[0].ports[0].containerPort: "http" '
+            "is not of type integer",
+        ),
+    ]
+
+
+def test_missing_top_level_field_and_wrong_kind_value() -> None:
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}}
+    assert kschema.validate(body, NEWEST) == [SchemaError("", 'required field "spec" is missing')]
+
+
+def test_keys_that_are_not_identifiers_are_quoted_in_messages() -> None:
+    body = service()
+    body["metadata"]["annotations"] = {"example.com/port": 80}
+    assert kschema.validate(body, NEWEST) == [
+        SchemaError(
+            "/metadata/annotations/example.com~1port",
+            'metadata.annotations["example.com/port"]: 80 is not of type string',
+        )
+    ]
+
+
+def test_int_or_string_and_quantity_accept_both_and_reject_others() -> None:
+    body = deployment()
+    container = body["spec"]["template"]["spec"]["containers"][0]
+    container["readinessProbe"]["httpGet"]["port"] = True
+    container["resources"]["limits"]["memory"] = {"size": 1}
+    assert kschema.validate(body, NEWEST) == [
+        SchemaError(
+            "/spec/template/spec/containers/0/readinessProbe/httpGet/port",
+            "spec.template.spec.containers[0].readinessProbe.httpGet.port: true "
+            "is not of type string or integer",
+        ),
+        SchemaError(
+            "/spec/template/spec/containers/0/resources/limits/memory",
+            "spec.template.spec.containers[0].resources.limits.memory: an object "
+            "is not of type string or number",
+        ),
+    ]
+
+
+def test_null_values_are_accepted_like_the_api_server_does() -> None:
+    body = deployment()
+    body["spec"]["strategy"] = None
+    body["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["port"] = None
+    assert kschema.validate(body, NEWEST) == []
+
+
+def test_strict_mode_points_at_each_unknown_field() -> None:
+    body = deployment()
+    body["spec"]["replica"] = 3
+    body["spec"]["template"]["spec"]["containers"][0]["readinessprobe"] = {}
+    body["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = "Always"
+    assert kschema.validate(body, NEWEST) == []
+    assert kschema.validate(body, NEWEST, strict=True) == [
+        SchemaError(
+            "/spec/template/spec/containers/0/readinessprobe",
+            'spec.template.spec.containers[0].readinessprobe: unknown field "readinessprobe"',
+        ),
+        SchemaError("/spec/replica", 'spec.replica: unknown field "replica"'),
+    ]
+
+
+def test_strict_mode_still_allows_free_form_maps() -> None:
+    body = service()
+    body["metadata"]["labels"] = {"anything.example.com/goes": "yes"}
+    body["metadata"]["annotations"] = {"free": "form"}
+    assert kschema.validate(body, NEWEST, strict=True) == []
+
+
+def test_values_that_may_be_secrets_are_redacted() -> None:
+    body = deployment()
+    container = body["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = [
+        {"name": "DB_PASSWORD", "value": 987654},
+        {"name": "MODE", "value": ["AKIAIOSFODNN7EXAMPLE"]},
+    ]
+    container["image"] = 5
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}
+    secret["stringData"] = {"token": 424242}
+    messages = [e.message for e in kschema.validate(body, NEWEST)]
+    messages += [e.message for e in kschema.validate(secret, NEWEST)]
+    assert messages == [
+        "spec.template.spec.containers[0].image: 5 is not of type string",
+        "spec.template.spec.containers[0].env[0].value: <redacted> is not of type string",
+        "spec.template.spec.containers[0].env[1].value: an array is not of type string",
+        "stringData.token: <redacted> is not of type string",
+    ]
+    assert not any("987654" in m or "424242" in m for m in messages)
+
+
+def test_errors_are_capped_per_object() -> None:
+    body = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c"},
+        "data": {f"k{i:03d}": i for i in range(150)},
+    }
+    errors = kschema.validate(body, NEWEST)
+    assert len(errors) == kschema.MAX_ERRORS + 1
+    assert errors[0] == SchemaError("/data/k000", "data.k000: 0 is not of type string")
+    assert errors[-1] == SchemaError("", "50 more schema errors not shown")
+
+
+def test_values_that_are_not_plain_json_are_type_errors() -> None:
+    body = service()
+    body["metadata"]["name"] = 1.5
+    assert kschema.validate(body, NEWEST) == [
+        SchemaError("/metadata/name", "metadata.name: 1.5 is not of type string")
+    ]
+
+
+# -- caching and cost --------------------------------------------------------------------------
+
+
+def test_validators_are_compiled_once_per_kind_and_version() -> None:
+    kschema.validate(service(), "1.30")
+    key = ("1.30", False, "v1", "Service")
+    compiled = kschema._VALIDATORS[key]
+    kschema.validate(service(), "v1.30.9")
+    assert kschema._VALIDATORS[key] is compiled
+    assert kschema._definitions("1.30", False) is kschema._definitions("1.30", False)
+
+
+def test_importing_kschema_is_cheap() -> None:
+    code = (
+        "import sys, kconv.kschema as k; k.available_versions();"
+        "print(sorted(m for m in ('jsonschema', 'kubernetes_validate') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- agreement with jsonschema on the raw schemas -----------------------------------------------
+
+
+def _reference(version: str, strict: bool) -> Any:
+    """Plain jsonschema on kubernetes-validate's unmodified files, as kubernetes-validate does."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    folder = kschema._folder(version, strict)
+    with open(os.path.join(folder, "_definitions.json"), encoding="utf-8") as handle:
+        definitions = json.load(handle)
+    registry = Registry().with_resource(definitions["$id"], Resource.from_contents(definitions))
+    validators = {}
+
+    def validator(body: dict[str, Any]) -> Any:
+        key = (body["apiVersion"], body["kind"])
+        if key not in validators:
+            name = kschema._schema_filename(*key)
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                validators[key] = Draft202012Validator(json.load(handle), registry=registry)
+        return validators[key]
+
+    return validator
+
+
+_REFERENCE = {strict: _reference(NEWEST, strict) for strict in (False, True)}
+
+_scalars = st.one_of(
+    st.integers(-3, 70000),
+    st.text(max_size=6),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
+_values = st.one_of(
+    _scalars,
+    st.lists(_scalars, max_size=2),
+    st.dictionaries(st.sampled_from(["name", "port", "x", "value"]), _scalars, max_size=2),
+)
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_same_verdict_and_places_as_plain_jsonschema(data: st.DataObject) -> None:
+    body = copy.deepcopy(data.draw(st.sampled_from([deployment(), service()])))
+    strict = data.draw(st.booleans())
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(body)))
+        parent = body
+        for token in path[:-1]:
+            parent = parent[token]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif action == "add" and isinstance(parent, dict):
+            parent[data.draw(st.sampled_from(["extra", "name", "port", "labels"]))] = data.draw(
+                _values
+            )
+        else:
+            parent[path[-1]] = data.draw(_values)
+    if body.get("apiVersion") not in ("apps/v1", "v1") or body.get("kind") not in (
+        "Deployment",
+        "Service",
+    ):
+        with pytest.raises(NoSchema):
+            kschema.validate(body, NEWEST, strict)
+        return
+    ours = kschema.validate(body, NEWEST, strict)
+    theirs = list(_REFERENCE[strict](body).iter_errors(body))
+    assert bool(ours) == bool(theirs), (ours, [e.message for e in theirs])
+    expected = set()
+    for error in theirs:
+        pointer = join_pointer("", *error.absolute_path)
+        if error.validator == "additionalProperties":
+            expected |= {e.pointer for e in ours if e.pointer.startswith(pointer + "/")}
+        else:
+            expected.add(pointer)
+    assert {e.pointer for e in ours} == expected
