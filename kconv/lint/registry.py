@@ -56,6 +56,9 @@ def rule_files() -> list[Path]:
 
 def read_spec(path: Path) -> RuleSpec:
     """Read and validate one spec file."""
+    from kconv.lint import checks
+
+    checks.load_all()
     filename = str(path)
     try:
         documents = yamlio.load_documents(yamlio.read_text(filename), filename)

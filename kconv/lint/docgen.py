@@ -1,0 +1,117 @@
+"""Rule documentation: `docs/rules.md` and `kconv rules explain`, rendered from the specs and
+their fixture pairs with the jinja2 templates in `kconv/templates/`.
+
+Regenerate the docs with `python -m kconv.lint.docgen` (or check them with `--check`).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kconv.lint.rule import RuleSpec
+
+_REPO = Path(__file__).resolve().parent.parent.parent
+DOCS_PATH = _REPO / "docs" / "rules.md"
+REGENERATE_COMMAND = "python -m kconv.lint.docgen"
+_EXPECT = re.compile(r"#\s*expect:\s*")
+
+
+def fixtures_root() -> Path | None:
+    """`fixtures/rules/` of a source checkout (wheels do not ship fixtures)."""
+    root = _REPO / "fixtures" / "rules"
+    return root if root.is_dir() else None
+
+
+def _example(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    text = _EXPECT.sub("# <-- ", text)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def rule_view(spec: RuleSpec) -> dict[str, Any]:
+    """The data templates see for one rule."""
+    view: dict[str, Any] = {
+        "id": spec.id,
+        "name": spec.name,
+        "anchor": f"{spec.id}-{spec.name}".lower(),
+        "severity": str(spec.severity),
+        "default": spec.default,
+        "kinds": sorted(spec.kinds) if spec.kinds else [],
+        "summary": spec.summary,
+        "rationale": spec.rationale,
+        "fix": spec.fix,
+        "check": spec.check,
+        "params": {} if spec.check == "load-problem" else dict(spec.params),
+        "references": list(spec.references),
+        "equivalents": {tool: list(ids) for tool, ids in sorted(spec.equivalents.items())},
+        "fail_example": None,
+        "pass_example": None,
+        "fail_path": "",
+        "pass_path": "",
+    }
+    root = fixtures_root()
+    if root is not None:
+        folder = root / f"{spec.id}-{spec.name}"
+        for which in ("fail", "pass"):
+            path = folder / f"{which}.yaml"
+            view[f"{which}_example"] = _example(path)
+            view[f"{which}_path"] = path.relative_to(_REPO).as_posix()
+    return view
+
+
+def _environment() -> Any:
+    import jinja2
+
+    from kconv import yamlio
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kconv", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        trim_blocks=False,
+    )
+    env.filters["to_yaml"] = yamlio.dump_yaml
+    return env
+
+
+def render_markdown(rules: Sequence[RuleSpec]) -> str:
+    """The text of `docs/rules.md` for `rules`."""
+    views = [rule_view(spec) for spec in sorted(rules, key=lambda spec: spec.id)]
+    text = _environment().get_template("rules.md.j2").render(rules=views)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def render_explain(spec: RuleSpec) -> str:
+    """The text `kconv rules explain` prints for one rule."""
+    text = _environment().get_template("rule_explain.txt.j2").render(rule=rule_view(spec))
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write docs/rules.md (`--check`: exit 1 when it is stale instead)."""
+    from kconv.lint.registry import load_rules
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    text = render_markdown(load_rules())
+    current = DOCS_PATH.read_text(encoding="utf-8") if DOCS_PATH.is_file() else None
+    if "--check" in args:
+        if current != text:
+            print(f"{DOCS_PATH} is stale; run: {REGENERATE_COMMAND}", file=sys.stderr)
+            return 1
+        return 0
+    if current != text:
+        DOCS_PATH.parent.mkdir(parents=True, exist_ok=True)
+        DOCS_PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {DOCS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""The `github` format: GitHub Actions workflow commands, one annotation per finding.
+
+`::error file=k8s/app.yaml,line=12,col=9,title=KC101 privileged-container::message`
+(warnings become `::warning`, infos `::notice`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kconv.lint.rule import Finding, Severity
+
+if TYPE_CHECKING:
+    from kconv.lint.engine import LintResult
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_finding(finding: Finding) -> str:
+    properties = [f"file={_escape_property(finding.location.file)}"]
+    if finding.location.line is not None:
+        properties.append(f"line={finding.location.line}")
+        if finding.location.column is not None:
+            properties.append(f"col={finding.location.column}")
+    properties.append(f"title={_escape_property(f'{finding.rule} {finding.name}')}")
+    command = _COMMANDS[finding.severity]
+    return f"::{command} {','.join(properties)}::{_escape_data(finding.message)}"
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    return "".join(format_finding(finding) + "\n" for finding in result.findings)

@@ -1,0 +1,111 @@
+"""The `sarif` format: SARIF 2.1.0 for code-scanning tools (GitHub, GitLab, IDEs).
+
+The driver lists every rule that ran (id, name, summary, rationale, fix as help, first
+reference as helpUri, default level); each result names its rule, level, message and a region
+with line and column. No timestamps or absolute machine paths are added, so output is stable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from kconv.lint.rule import Finding, RuleSpec, Severity
+
+if TYPE_CHECKING:
+    from kconv.lint.engine import LintResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/kconv/kconv"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def artifact_uri(path: str) -> str:
+    """A URI reference for a file path (relative paths stay relative)."""
+    posix = path.replace(os.sep, "/")
+    if os.path.isabs(path):
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix, safe="/:")
+    return quote(posix, safe="/")
+
+
+def _descriptor(spec: RuleSpec) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": spec.id,
+        "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": spec.rationale},
+        "help": {
+            "text": spec.fix,
+            "markdown": f"**{spec.id} {spec.name}**: {spec.summary}\n\n{spec.rationale}\n\n"
+            f"Fix: {spec.fix}",
+        },
+        "defaultConfiguration": {"level": _LEVELS[spec.severity]},
+        "properties": {"tags": ["kubernetes"]},
+    }
+    if spec.references:
+        descriptor["helpUri"] = spec.references[0]
+    return descriptor
+
+
+def _internal_descriptor(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.rule,
+        "name": finding.name,
+        "shortDescription": {"text": "A lint rule crashed; its findings for the object are lost."},
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def _result(finding: Finding, index: int) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(finding.location.file)}}
+    if finding.location.line is not None:
+        region: dict[str, Any] = {"startLine": finding.location.line}
+        if finding.location.column is not None:
+            region["startColumn"] = finding.location.column
+        physical["region"] = region
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if finding.kind:
+        name = finding.object_name or ""
+        qualified = f"{finding.namespace}/{name}" if finding.namespace else name
+        location["logicalLocations"] = [
+            {"name": name, "fullyQualifiedName": f"{finding.kind}/{qualified}", "kind": "object"}
+        ]
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [location],
+    }
+
+
+def to_data(result: LintResult) -> dict[str, Any]:
+    from kconv import __version__
+
+    descriptors = [_descriptor(spec) for spec in sorted(result.rules, key=lambda s: s.id)]
+    index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
+    results = []
+    for finding in result.findings:
+        if finding.rule not in index:
+            index[finding.rule] = len(descriptors)
+            descriptors.append(_internal_descriptor(finding))
+        results.append(_result(finding, index[finding.rule]))
+    driver = {
+        "name": "kconv",
+        "version": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": descriptors,
+    }
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+        ],
+    }
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
