@@ -100,8 +100,10 @@ def ingress_backend(params: Mapping[str, Any]) -> CheckFn:
             if backend.port is None or service.get("/spec/type") == "ExternalName":
                 continue
             if not _service_has_port(service, backend.port):
+                port = backend.port
+                shown = str(port) if isinstance(port, int) else f'"{port}"'
                 yield Violation(
-                    f'service "{backend.service}" has no port "{backend.port}" '
+                    f'service "{backend.service}" has no port {shown} '
                     f'(backend of ingress "{obj.name}")',
                     backend.port_pointer,
                 )
