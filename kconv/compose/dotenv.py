@@ -205,7 +205,7 @@ class _Parser:
             position += 1
         else:
             snippet = text[start : self.line_end(start)]
-            raise self.error(f"unterminated quoted value {snippet}", start)
+            raise self.error(f"unterminated quoted value: no closing {quote} for {snippet}", start)
         value = "".join(chars)
         if quote == '"':
             value = self.expand(value, start)
