@@ -1,4 +1,5 @@
-"""HorizontalPodAutoscalers (autoscaling/v2) from x-kconv.autoscale or kompose.hpa.* labels."""
+"""Availability: HorizontalPodAutoscalers (x-kconv.autoscale, kompose.hpa.*) and
+PodDisruptionBudgets for services that run more than one replica."""
 
 from __future__ import annotations
 
@@ -56,4 +57,23 @@ def hpa(build: ServiceBuild, workload: dict[str, Any]) -> dict[str, Any] | None:
             "maxReplicas": high,
             "metrics": metrics,
         },
+    }
+
+
+def disruption_budget(
+    build: ServiceBuild, workload: dict[str, Any], autoscaler: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """A PodDisruptionBudget (maxUnavailable 1) when the workload runs two or more replicas."""
+    if build.kind not in ("Deployment", "StatefulSet"):
+        return None
+    replicas = workload["spec"].get("replicas", 1)
+    if autoscaler is not None:
+        replicas = autoscaler["spec"]["minReplicas"]
+    if replicas < 2:
+        return None
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": build.metadata(),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": build.selector}},
     }

@@ -34,6 +34,7 @@ KIND_ORDER = (
     "Ingress",
     "NetworkPolicy",
     "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
 )
 _GROUP = {kind: index for index, kind in enumerate(KIND_ORDER)}
 for _kind in ("StatefulSet", "DaemonSet", "Job", "CronJob"):
@@ -190,6 +191,9 @@ def convert(project: Project, options: ConvertOptions | None = None) -> ConvertR
         autoscaler = hpa_mod.hpa(build, body) if joined is None else None
         if autoscaler is not None:
             items.append((autoscaler, origin))
+        budget = hpa_mod.disruption_budget(build, body, autoscaler) if joined is None else None
+        if budget is not None:
+            items.append((budget, origin))
         _note_relations(build, options)
         _note_unmapped(build)
         if joined is not None:
