@@ -44,6 +44,7 @@ def build_project(
     stree = child(tree, "services")
     enabled, disabled = _apply_profiles(services_data, profiles)
     _check_dependencies(services_data, stree, enabled, disabled)
+    _check_cycles(services_data, stree, enabled)
     services = {
         svc: build_service(svc, services_data[svc] or {}, child(stree, svc), environment)
         for svc in sorted(enabled)
@@ -111,6 +112,30 @@ def _check_dependencies(
                     f'services.{name}.links: service "{target}" is disabled by its profiles',
                     at(stree, name, "links"),
                 )
+
+
+def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> None:
+    """A depends_on cycle (a service waiting for itself, directly or not) is an error."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for dep in (services[name] or {}).get("depends_on") or {}:
+            if dep not in enabled:
+                continue
+            if state.get(dep) == 1:
+                cycle = " -> ".join([*path[path.index(dep) :], dep])
+                raise InputError(
+                    f"services.{name}.depends_on: dependency cycle: {cycle}",
+                    at(stree, name, "depends_on", dep),
+                )
+            if dep not in state:
+                visit(dep, [*path, dep])
+        state[name] = 2
+
+    for name in sorted(enabled):
+        if name not in state:
+            visit(name, [name])
 
 
 # -- services ---------------------------------------------------------------------------------
@@ -385,9 +410,13 @@ def _deploy(raw: dict[str, Any], tree: LocTree, label: str) -> Deploy | None:
     resources = deploy.get("resources") or {}
     rtree = child(dtree, "resources")
     limits = dict(resources.get("limits") or {})
-    ltree = child(rtree, "limits") if "limits" in resources else (tree[0], {})
+    ltree = child(rtree, "limits") if "limits" in resources else _folded_tree(raw, tree)
     reservations = dict(resources.get("reservations") or {})
-    vtree = child(rtree, "reservations") if "reservations" in resources else (tree[0], {})
+    vtree = (
+        child(rtree, "reservations")
+        if "reservations" in resources
+        else _folded_tree(raw, tree, ("mem_reservation",))
+    )
     children_l = dict(ltree[1] or {})
     children_r = dict(vtree[1] or {})
     for key, target, children, field in (
@@ -427,6 +456,16 @@ def _deploy(raw: dict[str, Any], tree: LocTree, label: str) -> Deploy | None:
         endpoint_mode=deploy.get("endpoint_mode"),
         origin=dtree[0],
     )
+
+
+def _folded_tree(
+    raw: dict[str, Any], tree: LocTree, keys: tuple[str, ...] = ("mem_limit", "cpus", "pids_limit")
+) -> LocTree:
+    """Where resources given outside `deploy` were written (the first such key)."""
+    for key in keys:
+        if key in raw:
+            return child(tree, key)[0], {}
+    return tree[0], {}
 
 
 def _with_durations(value: Any, tree: LocTree) -> Mapping[str, Any] | None:

@@ -9,13 +9,13 @@ the typed model built (`kconv.compose.build`). Every value keeps the file:line:c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kconv.compose import discovery
 from kconv.compose.loctree import LocTree, at, child, from_index
-from kconv.compose.merge import clean, merge, merge_documents
+from kconv.compose.merge import clean, merge_documents
 from kconv.compose.normalize import normalize_service
 from kconv.errors import InputError
 from kconv.model.compose import Project
@@ -211,6 +211,7 @@ def load_file(
     data, tree = _parse(path, context)
     if context.interpolate:
         data = _interpolate(data, tree, context)
+    data = _fill_empty(data)
     validate(data, tree)
     if "version" in data:
         context.warnings.append(
@@ -245,6 +246,18 @@ def load_file(
         data, tree = clean(data, tree)
     context.cache[key] = (data, tree)
     return data, tree
+
+
+def _fill_empty(data: dict) -> dict:
+    """Empty entries (`web:` with nothing under it) are empty mappings, as in compose-go."""
+    data = dict(data)
+    for section in ("services", *RESOURCE_SECTIONS):
+        if section in data and data[section] is None:
+            data[section] = {}
+        entries = data.get(section)
+        if isinstance(entries, dict) and None in entries.values():
+            data[section] = {k: {} if v is None else v for k, v in entries.items()}
+    return data
 
 
 def _resolve_resource_files(data: dict, base_dir: str) -> dict:
@@ -287,7 +300,3 @@ def _interpolate(data: Any, tree: LocTree, context: _Context) -> Any:
         return value
 
     return walk(data, tree)
-
-
-LoadFile = Callable[..., tuple[dict, LocTree]]
-__all__ = ["load_project", "load_files", "load_file", "project_environment", "merge"]

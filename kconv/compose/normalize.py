@@ -44,7 +44,7 @@ def normalize_service(
         tag = None
         if isinstance(value, Tagged):
             tag, value = value.tag, value.value
-        if value is not None and not (tag == "!reset"):
+        if value is not None and tag != "!reset":
             value, sub = _normalize_key(key, value, sub, path, base_dir)
         if tag is not None:
             value = Tagged(tag, value)

@@ -1,0 +1,521 @@
+"""The compose loader on one file: normalisation to the long-syntax model, with locations."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kconv.compose.loader import load_project
+from kconv.errors import InputError
+from kconv.model.compose import Project
+from kconv.model.location import Location
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def load(tmp_path: Path, text: str, **kwargs) -> Project:
+    path = write(tmp_path, "compose.yaml", text)
+    kwargs.setdefault("environ", {})
+    return load_project([str(path)], **kwargs)
+
+
+def error(tmp_path: Path, text: str, **kwargs) -> InputError:
+    with pytest.raises(InputError) as info:
+        load(tmp_path, text, **kwargs)
+    return info.value
+
+
+# -- ports ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("80", [(80, None, None, "tcp")]),
+        ("8080:80", [(80, "8080", None, "tcp")]),
+        ("53:53/udp", [(53, "53", None, "udp")]),
+        ("127.0.0.1:8080:80", [(80, "8080", "127.0.0.1", "tcp")]),
+        ("127.0.0.1::80", [(80, None, "127.0.0.1", "tcp")]),
+        ("[::1]:6001:6001", [(6001, "6001", "::1", "tcp")]),
+        ("3000-3001", [(3000, None, None, "tcp"), (3001, None, None, "tcp")]),
+        ("9090-9091:8080-8081", [(8080, "9090", None, "tcp"), (8081, "9091", None, "tcp")]),
+        ("8000-9000:80", [(80, "8000-9000", None, "tcp")]),
+        ("6060:6060/UDP", [(6060, "6060", None, "udp")]),
+    ],
+)
+def test_short_port_syntax(tmp_path: Path, spec: str, expected: list) -> None:
+    project = load(tmp_path, f'services:\n  web:\n    image: x\n    ports: ["{spec}"]\n')
+    ports = project.services["web"].ports
+    assert [(p.target, p.published, p.host_ip, p.protocol) for p in ports] == expected
+    assert all(p.mode == "ingress" for p in ports)
+
+
+def test_numeric_and_long_port_syntax(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          web:
+            image: x
+            ports:
+              - 8080
+              - target: 443
+                published: 8443
+                protocol: TCP
+                host_ip: 0.0.0.0
+                mode: host
+                name: https
+                app_protocol: https
+        """,
+    )
+    first, second = project.services["web"].ports
+    assert (first.target, first.published) == (8080, None)
+    assert (second.target, second.published, second.protocol) == (443, "8443", "tcp")
+    assert (second.host_ip, second.mode, second.name, second.app_protocol) == (
+        "0.0.0.0",
+        "host",
+        "https",
+        "https",
+    )
+    assert second.origin.line == 6
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("abc", '"abc" is not a valid port'),
+        ("8080-8081:80-82", "differ in size"),
+        ("70000", "not a valid port range"),
+        ("80:", "no container port"),
+    ],
+)
+def test_invalid_port_is_located(tmp_path: Path, spec: str, fragment: str) -> None:
+    exc = error(tmp_path, f'services:\n  web:\n    image: x\n    ports:\n      - "{spec}"\n')
+    assert "services.web.ports[0]" in exc.message
+    assert fragment in exc.message
+    assert (exc.location.line, exc.location.column) == (5, 9)
+
+
+def test_expose_as_ports(tmp_path: Path) -> None:
+    project = load(tmp_path, "services:\n  a:\n    image: x\n    expose: [3000, '4000-4001/udp']\n")
+    assert [(p.target, p.protocol, p.published) for p in project.services["a"].expose] == [
+        (3000, "tcp", None),
+        (4000, "udp", None),
+        (4001, "udp", None),
+    ]
+
+
+# -- volumes ----------------------------------------------------------------------------------
+
+
+def test_short_volume_syntax(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          web:
+            image: x
+            volumes:
+              - ./data:/data:ro
+              - ../up:/up
+              - /abs:/abs:rw,z
+              - named:/var/lib/x:nocopy
+              - /anonymous
+            tmpfs: /run
+        """,
+    )
+    mounts = project.services["web"].volumes
+    got = [(m.type, m.source, m.target, m.read_only) for m in mounts]
+    assert got == [
+        ("bind", str(tmp_path / "data"), "/data", True),
+        ("bind", str(tmp_path.parent / "up"), "/up", False),
+        ("bind", "/abs", "/abs", False),
+        ("volume", "named", "/var/lib/x", False),
+        ("volume", None, "/anonymous", False),
+        ("tmpfs", None, "/run", False),
+    ]
+    assert mounts[0].bind_create_host_path is True
+    assert mounts[2].bind_selinux == "z"
+    assert mounts[3].volume_nocopy is True
+    assert mounts[1].origin.line == 6
+
+
+def test_long_volume_syntax_resolves_bind_and_tmpfs_size(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          web:
+            image: x
+            volumes:
+              - type: bind
+                source: ./conf
+                target: /etc/conf
+                read_only: true
+                bind: {propagation: rshared, create_host_path: false}
+              - type: tmpfs
+                target: /cache
+                tmpfs: {size: 64m, mode: 1777}
+        """,
+    )
+    bind, tmpfs = project.services["web"].volumes
+    assert (bind.source, bind.read_only, bind.bind_propagation) == (
+        str(tmp_path / "conf"),
+        True,
+        "rshared",
+    )
+    assert bind.bind_create_host_path is False
+    assert (tmpfs.type, tmpfs.tmpfs_size, tmpfs.tmpfs_mode) == ("tmpfs", 64 * 1024**2, 1777)
+
+
+def test_unknown_volume_mode(tmp_path: Path) -> None:
+    exc = error(tmp_path, "services:\n  a:\n    image: x\n    volumes: ['./a:/a:bogus']\n")
+    assert 'unknown volume mode "bogus"' in exc.message
+    assert exc.location.line == 4
+
+
+# -- environment, commands, healthcheck, deploy ----------------------------------------------
+
+
+def test_environment_list_and_mapping(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            image: x
+            environment:
+              - A=1
+              - FROM_ENV
+              - MISSING
+              - EMPTY=
+          b:
+            image: x
+            environment:
+              NUM: 5
+              BOOL: true
+              NULL_FROM_ENV:
+        """,
+        environ={"FROM_ENV": "yes", "NULL_FROM_ENV": "z"},
+    )
+    a = project.services["a"].environment
+    assert [(v.name, v.value) for v in a] == [
+        ("A", "1"),
+        ("FROM_ENV", "yes"),
+        ("MISSING", None),
+        ("EMPTY", ""),
+    ]
+    assert a[1].origin == Location(a[1].origin.file, 6, 9)
+    b = project.services["b"].environment
+    assert [(v.name, v.value) for v in b] == [
+        ("NUM", "5"),
+        ("BOOL", "true"),
+        ("NULL_FROM_ENV", "z"),
+    ]
+
+
+def test_command_shell_form_is_split(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            image: x
+            command: sh -c 'echo "hello world"'
+            entrypoint: ["/bin/tini", "--"]
+        """,
+    )
+    service = project.services["a"]
+    assert service.command == ("sh", "-c", 'echo "hello world"')
+    assert service.entrypoint == ("/bin/tini", "--")
+
+
+def test_healthcheck_durations_in_seconds(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            image: x
+            healthcheck:
+              test: ["CMD", "curl", "-f", "http://localhost"]
+              interval: 1m30s
+              timeout: 500ms
+              start_period: 10s
+              retries: 3
+          b:
+            image: x
+            healthcheck:
+              test: curl localhost
+          c:
+            image: x
+            healthcheck:
+              test: ["NONE"]
+        """,
+    )
+    a = project.services["a"].healthcheck
+    assert a is not None
+    assert a.test == ("CMD", "curl", "-f", "http://localhost")
+    assert (a.interval, a.timeout, a.start_period, a.retries) == (90.0, 0.5, 10.0, 3)
+    assert project.services["b"].healthcheck.test == ("CMD-SHELL", "curl localhost")
+    assert project.services["c"].healthcheck.disable is True
+
+
+def test_mem_limit_and_cpus_fold_into_deploy(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            image: x
+            mem_limit: 512m
+            cpus: 0.5
+            mem_reservation: 128mb
+          b:
+            image: x
+            mem_limit: 1g
+            deploy:
+              replicas: 3
+              resources:
+                limits: {memory: 256M}
+                reservations: {cpus: "0.25"}
+              restart_policy: {condition: on-failure, delay: 5s}
+        """,
+    )
+    a = project.services["a"].deploy
+    assert a.limits.memory == 512 * 1024**2 and a.limits.cpus == 0.5
+    assert a.reservations.memory == 128 * 1024**2
+    assert a.limits.origin.line == 4  # cpus/mem_limit are located where written
+    b = project.services["b"].deploy
+    assert b.replicas == 3
+    assert b.limits.memory == 256 * 1024**2  # deploy wins over mem_limit
+    assert b.reservations.cpus == 0.25
+    assert b.restart_policy == {"condition": "on-failure", "delay": 5.0}
+
+
+def test_depends_on_secrets_configs_networks(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          db:
+            image: x
+          web:
+            image: x
+            depends_on:
+              db: {condition: service_healthy, restart: true}
+            secrets:
+              - token
+              - source: cert
+                target: server.pem
+                mode: 0400
+            configs: [app]
+            networks: [front]
+        secrets:
+          token: {file: ./token.txt}
+          cert: {environment: CERT}
+        configs:
+          app: {content: "x=1"}
+        networks:
+          front: {}
+        """,
+    )
+    web = project.services["web"]
+    assert [(d.service, d.condition, d.restart, d.required) for d in web.depends_on] == [
+        ("db", "service_healthy", True, True)
+    ]
+    assert [(s.source, s.target, s.mode) for s in web.secrets] == [
+        ("token", "/run/secrets/token", None),
+        ("cert", "/run/secrets/server.pem", 0o400),
+    ]
+    assert [(c.source, c.target) for c in web.configs] == [("app", "/app")]
+    assert dict(web.networks) == {"front": None}
+    assert project.secrets["token"].file == str(tmp_path / "token.txt")
+    assert project.secrets["cert"].environment == "CERT"
+    assert project.configs["app"].content == "x=1"
+
+
+def test_depends_on_list_defaults(tmp_path: Path) -> None:
+    project = load(tmp_path, "services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x}\n")
+    (dep,) = project.services["a"].depends_on
+    assert (dep.service, dep.condition, dep.required) == ("b", "service_started", True)
+
+
+def test_depends_on_unknown_service_and_cycles(tmp_path: Path) -> None:
+    exc = error(tmp_path, "services:\n  a:\n    image: x\n    depends_on: [nope]\n")
+    assert 'there is no service "nope"' in exc.message
+    assert exc.location.line == 4
+    exc = error(
+        tmp_path, "services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n"
+    )
+    assert "dependency cycle: a -> b -> a" in exc.message
+
+
+def test_build_string_and_mapping(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            build: ./app
+          b:
+            build:
+              context: https://github.com/docker/compose.git
+              args: [A=1, B]
+        """,
+    )
+    assert project.services["a"].build == {"context": str(tmp_path / "app")}
+    build_b = project.services["b"].build
+    assert build_b["context"] == "https://github.com/docker/compose.git"
+    assert build_b["args"] == {"A": "1", "B": None}
+
+
+def test_labels_and_extensions(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        x-common: &common
+          image: busybox
+          labels: [team=core]
+        services:
+          a:
+            <<: *common
+            x-kconv: {expose: true}
+            annotations: {note: 1}
+        """,
+    )
+    a = project.services["a"]
+    assert a.image == "busybox"
+    assert dict(a.labels) == {"team": "core"}
+    assert dict(a.annotations) == {"note": "1"}
+    assert a.extensions == {"x-kconv": {"expose": True}}
+    assert project.extensions["x-common"]["image"] == "busybox"
+    assert a.where("x-kconv").line == 7
+
+
+def test_yaml12_scalars(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        "services:\n  a:\n    image: x\n    environment:\n      ON: on\n      YES: yes\n",
+    )
+    assert [(v.name, v.value) for v in project.services["a"].environment] == [
+        ("ON", "on"),
+        ("YES", "yes"),
+    ]
+
+
+def test_service_location_and_where(tmp_path: Path) -> None:
+    project = load(tmp_path, "services:\n  web:\n    image: x\n    restart: always\n")
+    web = project.services["web"]
+    assert (web.origin.line, web.origin.column) == (2, 3)
+    assert (web.where("restart").line, web.where("restart").column) == (4, 5)
+    assert web.restart == "always"
+
+
+def test_secret_values_collected(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            image: x
+            environment:
+              DB_PASSWORD: hunter2hunter2
+              LOG_LEVEL: debug
+        """,
+    )
+    assert "hunter2hunter2" in project.secret_values
+    assert "debug" not in project.secret_values
+
+
+def test_empty_file_and_null_service(tmp_path: Path) -> None:
+    assert load(tmp_path, "# nothing\n").services == {}
+    project = load(tmp_path, "services:\n  a:\n")
+    assert list(project.services) == ["a"]
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    exc = error(tmp_path, "services:\n  a:\n    image: x\n    image: y\n")
+    assert "duplicate key" in exc.message
+    assert exc.location.line == 4
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    exc = error(tmp_path, "- a\n- b\n")
+    assert "must be a mapping" in exc.message
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    exc = error(tmp_path, "services:\n  a: [\n")
+    assert "syntax error" in exc.message
+    assert exc.location.line is not None
+
+
+def test_services_are_sorted(tmp_path: Path) -> None:
+    project = load(tmp_path, "services:\n  zeta: {image: x}\n  alpha: {image: x}\n")
+    assert list(project.services) == ["alpha", "zeta"]
+
+
+# -- project name and discovery ---------------------------------------------------------------
+
+
+def test_project_name_precedence(tmp_path: Path) -> None:
+    folder = tmp_path / "My App_1"
+    folder.mkdir()
+    write(folder, "compose.yaml", "services: {}\n")
+    assert load_project(working_dir=str(folder), environ={}).name == "myapp_1"
+    assert (
+        load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name == "env"
+    )
+    write(folder, "compose.yaml", "name: fromfile\nservices: {}\n")
+    assert (
+        load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name
+        == "fromfile"
+    )
+    assert load_project(working_dir=str(folder), environ={}, project_name="cli").name == "cli"
+
+
+def test_invalid_project_name(tmp_path: Path) -> None:
+    exc = error(tmp_path, "name: Bad Name\nservices: {}\n")
+    assert "not a valid project name" in exc.message
+    assert exc.location.line == 1
+
+
+def test_discovery_with_override(tmp_path: Path) -> None:
+    write(tmp_path, "docker-compose.yml", "services:\n  a: {image: one}\n")
+    write(tmp_path, "docker-compose.override.yml", "services:\n  a: {image: two}\n")
+    project = load_project(working_dir=str(tmp_path), environ={})
+    assert project.services["a"].image == "two"
+    assert len(project.files) == 2
+
+
+def test_discovery_prefers_compose_yaml(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services:\n  a: {image: one}\n")
+    write(tmp_path, "docker-compose.yml", "services:\n  a: {image: two}\n")
+    assert load_project(working_dir=str(tmp_path), environ={}).services["a"].image == "one"
+
+
+def test_compose_file_variable(tmp_path: Path) -> None:
+    write(tmp_path, "a.yml", "services:\n  a: {image: one}\n")
+    write(tmp_path, "b.yml", "services:\n  b: {image: two}\n")
+    project = load_project(working_dir=str(tmp_path), environ={"COMPOSE_FILE": "a.yml:b.yml"})
+    assert sorted(project.services) == ["a", "b"]
+
+
+def test_no_compose_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no compose file found"):
+        load_project(working_dir=str(tmp_path), environ={})
+
+
+def test_stdin(tmp_path: Path) -> None:
+    project = load_project(
+        ["-"], working_dir=str(tmp_path), environ={}, stdin_text="services:\n  a: {image: x}\n"
+    )
+    assert project.services["a"].origin.file == "<stdin>"
