@@ -25,6 +25,15 @@ class ApiLifecycle:
     removed_in: Version | None
     replacement: str | None  # apiVersion to use instead; None when the kind itself is gone
     note: str = ""
+    replacement_kind: str | None = None  # set when the replacement is another kind
+
+    def advice(self) -> str:
+        """What to use instead, for messages: `use "apps/v1"` or the note."""
+        if self.replacement and self.replacement_kind:
+            return f'use {self.replacement_kind} of "{self.replacement}"'
+        if self.replacement:
+            return f'use "{self.replacement}"'
+        return self.note or "the kind has no replacement"
 
     def status(self, target: Version) -> str | None:
         """'removed', 'deprecated' or None for the target Kubernetes version."""
@@ -240,11 +249,25 @@ _TABLE: tuple[tuple[str, tuple[str, ...], Version, Version | None, str | None, s
     ),
 )
 
+# Kinds deprecated in the core API without a removal date.
+_DEPRECATED_KINDS = (
+    ApiLifecycle("v1", "Endpoints", (1, 33), None, "discovery.k8s.io/v1", "", "EndpointSlice"),
+    ApiLifecycle(
+        "v1",
+        "ComponentStatus",
+        (1, 19),
+        None,
+        None,
+        "ComponentStatus has no replacement; query the components' health endpoints",
+    ),
+)
+
 API_LIFECYCLES: dict[tuple[str, str], ApiLifecycle] = {
     (api_version, kind): ApiLifecycle(api_version, kind, deprecated, removed, replacement, note)
     for api_version, kinds, deprecated, removed, replacement, note in _TABLE
     for kind in kinds
 }
+API_LIFECYCLES.update({(entry.api_version, entry.kind): entry for entry in _DEPRECATED_KINDS})
 
 
 def lookup(api_version: str, kind: str) -> ApiLifecycle | None:

@@ -40,17 +40,14 @@ def api_version_lifecycle(params: Mapping[str, Any]) -> CheckFn:
             return
         if wanted == "removed":
             removed = entry.removed_in or entry.deprecated_in
-            when = f"is removed since Kubernetes {format_version(removed)}"
+            when = f"was removed in Kubernetes {format_version(removed)}"
         else:
             when = f"is deprecated since Kubernetes {format_version(entry.deprecated_in)}"
             if entry.removed_in is not None:
-                when += f" and removed in {format_version(entry.removed_in)}"
-        if entry.replacement:
-            advice = f'use "{entry.replacement}"'
-        else:
-            advice = entry.note or "the kind has no replacement"
+                when += f" and is removed in {format_version(entry.removed_in)}"
         yield Violation(
-            f'apiVersion "{obj.api_version}" of {obj.kind} {when} ({advice})', "/apiVersion"
+            f'apiVersion "{obj.api_version}" of {obj.kind} {when} ({entry.advice()})',
+            "/apiVersion",
         )
 
     return run

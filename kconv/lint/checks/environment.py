@@ -77,15 +77,11 @@ def env_secret_literal(params: Mapping[str, Any]) -> CheckFn:
                     continue
                 pointer = f"{ref.pointer}/env/{index}/value"
                 if looks_like_secret_value(value):
-                    reason = "its value looks like a credential"
+                    what = f'sets environment variable "{name}" to a credential-like literal'
                 elif is_secret_name(name):
-                    reason = "its name says it holds a secret"
+                    what = f'sets environment variable "{name}", named like a secret, literally'
                 else:
                     continue
-                yield Violation(
-                    f'container "{ref.name}" sets environment variable "{name}" to a literal '
-                    f"secret ({reason})",
-                    pointer,
-                )
+                yield Violation(f'container "{ref.name}" {what}', pointer)
 
     return run

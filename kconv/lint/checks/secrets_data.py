@@ -38,13 +38,13 @@ def configmap_secrets(params: Mapping[str, Any]) -> CheckFn:
             if key in allowed or value is None or value == "":
                 continue
             if looks_like_secret_value(value):
-                reason = "its value looks like a credential"
+                what = "holds a credential-like value"
             elif is_secret_name(key):
-                reason = "its name says it holds a secret"
+                what = "is named like a secret and has a value"
             else:
                 continue
             yield Violation(
-                f'configmap key "{key}" holds a secret ({reason})', join_pointer("/data", key)
+                f'key "{key}" of ConfigMap "{obj.name}" {what}', join_pointer("/data", key)
             )
 
     return run
