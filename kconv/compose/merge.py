@@ -153,7 +153,7 @@ def _merge_keyed(
             merged, merged_tree = merge(items[at], subs[at], item, sub, (*path, str(index)))
             if merged is _RESET:
                 continue
-            items[at], subs[at] = merged, merged_tree
+            items[at], subs[at] = merged, (sub[0], merged_tree[1])  # located at the override
         else:
             item, sub = strip_tags(item, sub)
             if item is _RESET:

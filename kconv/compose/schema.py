@@ -41,8 +41,12 @@ def untag(value: Any) -> Any:
     """The data with `!reset`/`!override` tags removed (the tagged value is still checked)."""
     if isinstance(value, Tagged):
         return untag(value.value)
-    if isinstance(value, dict):
-        return {key: untag(item) for key, item in value.items()}
+    if isinstance(value, dict):  # `key: !reset` may have no value: nothing to check
+        return {
+            key: untag(item)
+            for key, item in value.items()
+            if not (isinstance(item, Tagged) and item.tag == "!reset")
+        }
     if isinstance(value, list):
         return [untag(item) for item in value]
     return value
