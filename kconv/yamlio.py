@@ -238,6 +238,7 @@ class _Builder:
         self.nodes = 0
         # Collections reached again through an alias: (value, positions, expanded node count).
         self.seen: dict[int, tuple[Any, Any, int]] = {}
+        self.retagged: list[yaml.Node] = []
 
     def take_problems(self) -> list[YamlProblem]:
         problems, self.problems = self.problems, []
@@ -246,6 +247,7 @@ class _Builder:
     def build(self, node: yaml.Node) -> tuple[Any, PosNode]:
         self.nodes = 0
         self.seen = {}
+        self.retagged = []
         mark = node.start_mark
         value, children = self._value(node, 0)
         return value, (mark.line + 1, mark.column + 1, children)
@@ -285,6 +287,7 @@ class _Builder:
         tag = node.tag
         if tag in self.keep_tags:
             untagged = _retag(node)
+            self.retagged.append(untagged)  # keep it alive: `seen` is keyed by id()
             value, children = self._value(untagged, depth)
             return Tagged(tag, value), children
         if isinstance(node, yaml.ScalarNode):
