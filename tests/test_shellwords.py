@@ -163,3 +163,30 @@ def test_agrees_with_shlex_when_there_is_nothing_special(text: str) -> None:
             split_command(text)
         return
     assert split_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("echo a && echo b", ["echo", "a"]),
+        ("echo a&&b", ["echo", "a"]),
+        ("run;", ["run"]),
+        ("cat x|grep y", ["cat", "x"]),
+        ("echo x 2>&1", ["echo", "x"]),
+        ("echo 12>x", ["echo"]),
+        ("echo x>y", ["echo", "x"]),
+        ("sort < in", ["sort"]),
+        ('a "b;" c; d', ["a", "b;", "c"]),
+        ("sh -c 'a && b'", ["sh", "-c", "a && b"]),
+        ("echo \\; x", ["echo", ";", "x"]),
+        ("; x", []),
+        ("echo 'open; x", None),
+        ("echo (x); y", None),
+    ],
+)
+def test_stop_at_operator_like_compose(text: str, words: list[str] | None) -> None:
+    if words is None:
+        with pytest.raises(InputError):
+            split_command(text, stop_at_operator=True)
+        return
+    assert split_command(text, stop_at_operator=True) == words

@@ -11,7 +11,9 @@ compose-go uses github.com/mattn/go-shellwords (no variable or command expansion
 
 Where go-shellwords differs from a shell, kconv reports an error instead of silently changing
 the command: an unquoted `; & | < >` makes go-shellwords (and so Compose) drop everything from
-that character on, and an unquoted `(` or `)` outside `$(...)` makes it fail.
+that character on. `stop_at_operator=True` reproduces Compose exactly instead (the words before
+the operator; a redirection's file-descriptor number such as the `2` of `2>&1` is dropped too).
+An unquoted `(` or `)` outside `$(...)` is an error in both modes, as in go-shellwords.
 """
 
 from __future__ import annotations
@@ -23,8 +25,13 @@ _SEPARATORS = frozenset(" \t\r\n")
 _OPERATORS = frozenset(";&|<>")
 
 
-def split_command(text: str, location: Location | None = None) -> list[str]:
-    """Split `text` into arguments; InputError for unterminated quotes and shell operators."""
+def split_command(
+    text: str, location: Location | None = None, *, stop_at_operator: bool = False
+) -> list[str]:
+    """Split `text` into arguments; InputError for unterminated quotes and shell operators.
+
+    With `stop_at_operator`, an unquoted `; & | < >` ends the command silently, as in Compose.
+    """
     words: list[str] = []
     word: list[str] = []
     in_word = False
@@ -69,7 +76,11 @@ def split_command(text: str, location: Location | None = None) -> list[str]:
                 raise _operator_error(text, index, char, location)
             dollar = False
         elif char in _OPERATORS and not quoted:
-            raise _operator_error(text, index, char, location)
+            if not stop_at_operator:
+                raise _operator_error(text, index, char, location)
+            if char == ">" and word and "".join(word).isdigit():
+                in_word = False  # `2>`: the descriptor number is not an argument
+            break
         word.append(char)
         in_word = True
     if escaped or single or double or backtick or dollar:
