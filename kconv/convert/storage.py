@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kconv.convert.configmaps import config_map, file_is_secret, secret
+from kconv.convert import labels as labels_mod
+from kconv.convert.configmaps import config_map, file_is_secret, secret, shared_labels
 from kconv.convert.context import ServiceBuild
 from kconv.convert.names import child_name, dns_label
 from kconv.convert.quantities import memory, normalise_quantity, parse_size
@@ -24,6 +25,13 @@ def _inside(path: str, directory: str) -> bool:
         )
     except ValueError:
         return False
+
+
+def _shown(build: ServiceBuild, path: str) -> str:
+    """A bind source as the user wrote it: relative inside the project, absolute outside."""
+    if _inside(path, build.project.working_dir):
+        return "./" + os.path.relpath(path, build.project.working_dir).replace(os.sep, "/")
+    return path
 
 
 def _read_only_everywhere(project: Project, volume: str) -> bool:
@@ -92,7 +100,7 @@ def _named_volume(build: ServiceBuild, mount: Mount, mode: str) -> str:
         {
             "apiVersion": "v1",
             "kind": "PersistentVolumeClaim",
-            "metadata": build.metadata(name),
+            "metadata": labels_mod.metadata(name, build.namespace, shared_labels(build.project)),
             "spec": spec,
         }
     )
@@ -168,7 +176,8 @@ def _bind(build: ServiceBuild, mount: Mount, mode: str, index: int) -> tuple[str
         name = f"host-{index}"
         build.add_volume({"name": name, "hostPath": {"path": source}})
         build.notes.warn(
-            f"bind mount {source!r} becomes a hostPath volume: the pod depends on its node",
+            f"bind mount {_shown(build, source)!r} becomes a hostPath volume: "
+            "the pod depends on its node",
             mount.origin,
         )
         return name, None
@@ -183,7 +192,9 @@ def _bind(build: ServiceBuild, mount: Mount, mode: str, index: int) -> tuple[str
         why = "is replaced by an empty directory (--volumes emptyDir)"
     else:
         why = "does not exist"
-    build.notes.warn(f"bind mount {source!r} {why}; an emptyDir is mounted instead", mount.origin)
+    build.notes.warn(
+        f"bind mount {_shown(build, source)!r} {why}; an emptyDir is mounted instead", mount.origin
+    )
     return name, None
 
 
