@@ -48,7 +48,7 @@ def min_replicas(params: Mapping[str, Any]) -> CheckFn:
         noun = "replica" if replicas == 1 else "replicas"
         yield Violation(
             f'{obj.kind.lower()} "{obj.name}" runs {replicas} {noun} behind service '
-            f'"{services[0]}"; at least {minimum} keep it available during restarts',
+            f'"{services[0]}"; at least {minimum} are needed to stay available during rollouts',
             _replicas_pointer(obj),
         )
 
@@ -61,24 +61,38 @@ def _hpa_min_replicas(ctx: LintContext, obj: K8sObject) -> int | None:
     return max(numbers) if numbers else None
 
 
-@check("pod-disruption-budget", cross_object=True)
+PDB_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "min-replicas": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "Require a budget from this many replicas on (unset replicas = 1).",
+        },
+    },
+}
+
+
+@check("pod-disruption-budget", params=PDB_PARAMS, cross_object=True)
 def pod_disruption_budget(params: Mapping[str, Any]) -> CheckFn:
     """Replicated workloads (2 or more replicas) that no PodDisruptionBudget covers."""
+    minimum = int(params.get("min-replicas", 2))
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         if ctx.partial:
             return
         replicas = _hpa_min_replicas(ctx, obj)
         if replicas is None:
-            if not obj.has("/spec/replicas"):
-                return  # unset means 1 (kube-score #536)
-            replicas = _replicas(obj)
-        if replicas is None or replicas < 2:
+            replicas = _replicas(obj)  # unset means 1 (kube-score #536)
+        if replicas is None or replicas == 0 or replicas < minimum:
             return
         if workloads_selecting(ctx, "PodDisruptionBudget", obj):
             return
+        noun = "replica" if replicas == 1 else "replicas"
         yield Violation(
-            f'{obj.kind.lower()} "{obj.name}" runs {replicas} replicas but no '
+            f'{obj.kind.lower()} "{obj.name}" runs {replicas} {noun} but no '
             "PodDisruptionBudget selects its pods",
             _replicas_pointer(obj) if obj.has("/spec/replicas") else "/metadata/name",
         )
