@@ -432,3 +432,94 @@ def test_single_quoted_values_round_trip(env: dict[str, str]) -> None:
 def test_raw_values_round_trip(env: dict[str, str]) -> None:
     text = "".join(f"{name}={value}\n" for name, value in env.items())
     assert values(text, raw=True) == env
+
+
+# -- every env file of the other corpora parses ------------------------------------------------
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+needs_corpora = pytest.mark.skipif(
+    not CORPORA.is_dir(), reason="corpora not present at ../shared/corpora"
+)
+
+
+def corpus_env_files() -> list[Path]:
+    if not CORPORA.is_dir():
+        return []
+    found = [
+        path
+        for path in CORPORA.rglob("*")
+        if path.is_file()
+        and (path.suffix == ".env" or path.name == ".env" or path.name.endswith("-env"))
+        and path.parent != UPSTREAM
+    ]
+    return sorted(found)
+
+
+@needs_corpora
+def test_corpora_have_env_files() -> None:
+    assert len(corpus_env_files()) >= 10
+
+
+@needs_corpora
+@pytest.mark.parametrize(
+    "path",
+    corpus_env_files(),
+    ids=lambda p: str(p.relative_to(CORPORA)) if CORPORA.is_dir() else "",
+)
+def test_corpus_env_file_parses(path: Path) -> None:
+    parsed = read_env_file(str(path), display=path.name)
+    assert parsed, "every corpus env file defines something"
+    assert all(var.value is not None for var in parsed)
+
+
+@needs_corpora
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        (
+            "compose-go/types/fixtures/base.env",
+            {
+                "FOO": "foo_from_base.env",
+                "INTERPOLATED_FOO": "foo_from_base.env",
+                "BAR": "bar_from_base.env",
+                "INTERPOLATED_BAR": "bar_from_base.env",
+                "ZOT": "zot_from_base.env",
+                "INTERPOLATED_ZOT": "zot_from_base.env",
+            },
+        ),
+        (
+            "compose-go/loader/example1.env",
+            {
+                "FOO": "foo_from_env_file",
+                "ENV.WITH.DOT": "ok",
+                "ENV_WITH_UNDERSCORE": "ok",
+                "BAR": "bar_from_env_file",
+                "BAZ": "baz_from_env_file",
+            },
+        ),
+        (
+            "kompose/envfile-interpolation/.env",
+            {
+                "DOC_ENGINE": "elasticsearch",
+                "COMPOSE_PROFILES": "elasticsearch",
+                "MINIO_CONSOLE_PORT": "9001",
+                "MINIO_PORT": "9000",
+            },
+        ),
+        ("kompose/env/hadoop-hive-namenode.env", {"FOO": "BAR", "BAR": "FOO"}),
+    ],
+)
+def test_corpus_env_file_values(relative: str, expected: dict[str, str]) -> None:
+    path = CORPORA / relative
+    if not path.is_file():
+        pytest.skip(f"{relative} not in the corpora")
+    assert {var.name: var.value for var in read_env_file(str(path))} == expected
+
+
+@needs_corpora
+def test_corpus_shell_environment_overrides_default() -> None:
+    path = CORPORA / "kompose/envfile-interpolation/.env"
+    if not path.is_file():
+        pytest.skip("kompose/envfile-interpolation/.env not in the corpora")
+    parsed = read_env_file(str(path), {"DOC_ENGINE": "infinity"}.get)
+    assert parsed[1] == EnvVar("COMPOSE_PROFILES", "infinity", Location(str(path), 2))
