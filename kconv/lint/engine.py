@@ -114,14 +114,22 @@ def choose_rules(
             raise ConfigError(f"unknown rule {override.key!r} in config rules", override.location)
         overrides[spec.id] = override
     layers = [
-        Layer(config.select, config.ignore, "config", config.location_of("select")),
+        Layer(
+            config.select,
+            config.ignore,
+            "config select",
+            config.location_of("select"),
+            "config ignore",
+        ),
         Layer(
             tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is True),
             tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is False),
             "config rules",
         ),
-        Layer(tuple(select), tuple(ignore), "--select/--ignore"),
+        Layer(tuple(select), tuple(ignore), "--select", None, "--ignore"),
     ]
+    validate_selectors(config.select, all_rules, "config select", config.location_of("select"))
+    validate_selectors(config.ignore, all_rules, "config ignore", config.location_of("ignore"))
     for path_ignore in config.per_path_ignores:
         validate_selectors(path_ignore.rules, all_rules, "per-path-ignores", path_ignore.location)
     # The "config rules" layer must only add or remove the rules it names, not act as a select.

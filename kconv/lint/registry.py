@@ -16,7 +16,7 @@ from typing import Any
 from kconv import yamlio
 from kconv.errors import ConfigError, InputError
 from kconv.lint.rule import CHECKS, CheckDef, CheckFn, RuleSpec, Severity
-from kconv.model.location import Location, PositionIndex
+from kconv.model.location import Location, PositionIndex, join_pointer
 from kconv.resources import data_dir, load_schema
 
 RULE_SPEC_SCHEMA = "rule-spec.schema.json"
@@ -122,11 +122,19 @@ def validate_with_schema(
     if not errors:
         return
     best = jsonschema.exceptions.best_match(errors)
-    pointer = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in best.path)
+    path = list(best.path)
+    message = _schema_message(best)
+    if best.validator == "additionalProperties" and isinstance(best.instance, dict):
+        allowed = sorted(best.schema.get("properties", {}))
+        unknown = sorted(key for key in best.instance if key not in allowed)
+        if unknown:
+            path.append(unknown[0])
+            message = f"unknown key {unknown[0]!r}" + _did_you_mean(unknown[0], allowed)
+    pointer = join_pointer("", *path)
     location = positions.nearest(pointer) if positions is not None else None
     where = "/".join(str(part) for part in best.path)
     prefix = f"invalid {what}" + (f" at {where}" if where else "")
-    raise ConfigError(f"{prefix}: {_schema_message(best)}", location)
+    raise ConfigError(f"{prefix}: {message}", location)
 
 
 def _schema_message(error: Any) -> str:

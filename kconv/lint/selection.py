@@ -57,8 +57,9 @@ class Layer:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    source: str = "--select/--ignore"
+    source: str = "--select"
     location: Location | None = None
+    ignore_source: str = ""  # how to name `ignore` in messages (default: `source`)
 
     def decide(self, rule: RuleSpec, current: bool) -> bool:
         """Apply this layer to a rule that is currently enabled (`current`) or not."""
@@ -93,7 +94,7 @@ def enabled_rules(rules: Sequence[RuleSpec], layers: Iterable[Layer]) -> list[Ru
     layers = list(layers)
     for layer in layers:
         validate_selectors(layer.select, rules, layer.source, layer.location)
-        validate_selectors(layer.ignore, rules, layer.source, layer.location)
+        validate_selectors(layer.ignore, rules, layer.ignore_source or layer.source, layer.location)
     result = []
     for rule in rules:
         enabled = rule.default

@@ -1,0 +1,74 @@
+"""Rule selection: prefixes, names, ALL, longest match wins, select replaces the default set."""
+
+from __future__ import annotations
+
+import pytest
+
+from kconv.errors import ConfigError
+from kconv.lint.rule import RuleSpec, Severity
+from kconv.lint.selection import Layer, enabled_rules, split_selectors
+
+
+def rule(rule_id: str, name: str, default: bool = True) -> RuleSpec:
+    return RuleSpec(rule_id, name, Severity.ERROR, default, None, "s", "r", "f.", "c")
+
+
+RULES = [
+    rule("KC001", "yaml-syntax-error"),
+    rule("KC101", "privileged-container"),
+    rule("KC102", "privilege-escalation"),
+    rule("KC110", "host-port"),
+    rule("KC208", "missing-cpu-limit", default=False),
+    rule("KC301", "latest-tag"),
+]
+
+
+def ids(*layers: Layer) -> list[str]:
+    return [spec.id for spec in enabled_rules(RULES, layers)]
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "expected"),
+    [
+        ((), (), ["KC001", "KC101", "KC102", "KC110", "KC301"]),
+        (("KC1",), (), ["KC101", "KC102", "KC110"]),
+        (("KC1",), ("KC11",), ["KC101", "KC102"]),
+        (("KC110",), ("KC1",), ["KC110"]),  # the longer select wins over a shorter ignore
+        (("KC1",), ("KC1",), []),  # a tie goes to ignore
+        (("ALL",), ("KC1",), ["KC001", "KC208", "KC301"]),
+        (("ALL",), (), ["KC001", "KC101", "KC102", "KC110", "KC208", "KC301"]),
+        (("missing-cpu-limit",), (), ["KC208"]),  # select replaces the defaults
+        ((), ("privileged-container", "KC3"), ["KC001", "KC102", "KC110"]),
+        (("KC1",), ("host-port",), ["KC101", "KC102"]),
+        (("kc10",), (), ["KC101", "KC102"]),  # ids are case-insensitive
+    ],
+)
+def test_select_and_ignore(
+    select: tuple[str, ...], ignore: tuple[str, ...], expected: list[str]
+) -> None:
+    assert ids(Layer(select, ignore)) == expected
+
+
+def test_layers_apply_in_order() -> None:
+    config = Layer((), ("KC1",), "config")
+    assert ids(config) == ["KC001", "KC301"]
+    assert ids(config, Layer(("KC101",), ())) == ["KC101"]  # command-line select replaces
+    assert ids(config, Layer((), ("KC0",))) == ["KC301"]  # command-line ignore adds
+
+
+@pytest.mark.parametrize(
+    ("selector", "hint"),
+    [
+        ("KC9", ""),
+        ("privileged", "; did you mean 'privileged-container'?"),
+        ("KC1011", "; did you mean 'KC101'?"),
+    ],
+)
+def test_unknown_selectors_are_config_errors(selector: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ids(Layer((selector,), (), "--select"))
+    assert caught.value.message == f"unknown rule {selector!r} in --select{hint}"
+
+
+def test_split_selectors() -> None:
+    assert split_selectors(["KC1, KC2", " KC3 ", ""]) == ["KC1", "KC2", "KC3"]

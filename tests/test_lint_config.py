@@ -1,0 +1,128 @@
+"""`.kconv.yaml`: discovery, validation with file:line:col errors, and custom rules as data."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kconv.errors import ConfigError
+from kconv.lint.config import LintConfig, load_config, parse_config
+from kconv.lint.engine import lint
+from kconv.lint.rule import Severity
+from kconv.manifests import load_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "config"
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+_ERROR = re.compile(r"^# error: (\d+):(\d+): (.+)$")
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda path: path.stem)
+def test_invalid_configs_name_the_line(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = _ERROR.match(first)
+    assert match, f"{path}: first line must be '# error: LINE:COL: MESSAGE'"
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(path))
+    error = caught.value
+    assert error.message.startswith(match.group(3))
+    assert error.location is not None
+    assert (error.location.file, error.location.line, error.location.column) == (
+        str(path),
+        int(match.group(1)),
+        int(match.group(2)),
+    )
+
+
+def test_full_config() -> None:
+    config = load_config(str(FIXTURES / "full.kconv.yaml"))
+    assert config.select == ("KC0", "KC1", "KC2", "KC3", "KC4")
+    assert config.ignore == ("KC303",)
+    assert [(o.key, o.severity, o.enabled) for o in config.rules] == [
+        ("KC201", Severity.ERROR, None),
+        ("missing-cpu-limit", None, True),
+    ]
+    assert [(p.pattern, p.rules) for p in config.per_path_ignores] == [
+        ("legacy/**", ("KC1",)),
+        ("**/*-job.yaml", ("job-ttl-seconds-after-finished",)),
+    ]
+    assert (config.kubernetes_version, config.fail_on, config.suppressions) == (
+        "1.29",
+        Severity.WARNING,
+        True,
+    )
+    [custom] = config.custom_rules
+    assert (custom.id, custom.name, custom.check, custom.kinds) == (
+        "ORG001",
+        "team-label",
+        "custom-schema",
+        frozenset({"Deployment", "StatefulSet"}),
+    )
+
+
+def test_discovery_walks_up(tmp_path: Path) -> None:
+    (tmp_path / ".kconv.yaml").write_text("fail-on: info\n", encoding="utf-8")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    config = load_config(start_dir=str(nested))
+    assert config.fail_on == Severity.INFO
+    assert config.path == str(tmp_path / ".kconv.yaml")
+    (nested / ".kconv.yaml").write_text("fail-on: warning\n", encoding="utf-8")
+    assert load_config(start_dir=str(nested)).fail_on == Severity.WARNING
+
+
+def test_no_config_means_defaults(tmp_path: Path) -> None:
+    assert load_config(start_dir=str(tmp_path)) == LintConfig()
+    assert parse_config("", "empty.yaml").select == ()
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config: no such file"):
+        load_config(str(tmp_path / "nope.yaml"))
+
+
+def test_unknown_rule_in_config_select(tmp_path: Path) -> None:
+    config = parse_config("fail-on: error\nselect: [KC1, yaml-syntax-eror]\n", "c.yaml")
+    result = load_paths([str(FIXTURES / "custom" / "manifests.yaml")])
+    with pytest.raises(ConfigError) as caught:
+        lint(result, config=config)
+    assert caught.value.message == (
+        "unknown rule 'yaml-syntax-eror' in config select; did you mean 'yaml-syntax-error'?"
+    )
+    assert str(caught.value.location) == "c.yaml:2:1"
+
+
+def _expectations(path: Path) -> Counter[tuple[int, str]]:
+    expected: Counter[tuple[int, str]] = Counter()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if "# expect:" in line:
+            for rule in line.split("# expect:")[1].split(","):
+                expected[(number, rule.strip())] += 1
+    return expected
+
+
+def test_custom_rules_report_at_the_failing_path() -> None:
+    folder = FIXTURES / "custom"
+    config = load_config(str(folder / ".kconv.yaml"))
+    manifests = folder / "manifests.yaml"
+    result = lint(load_paths([str(manifests)]), config=config)
+    found = Counter((f.location.line or 0, f.rule) for f in result.findings)
+    assert found == _expectations(manifests)
+    messages = sorted(f.message for f in result.findings)
+    assert messages == [
+        'Deployment "web" has no team label',
+        "container \"init\": 'imagePullPolicy' is a required property",
+        "container \"web\": 'Always' was expected",
+        "pod spec of web sets hostAliases",
+    ]
+
+
+def test_custom_rule_ids_must_not_clash(tmp_path: Path) -> None:
+    config = parse_config(
+        "custom-rules:\n  - {id: KC001, name: mine, severity: info, message: m, schema: {}}\n",
+        "c.yaml",
+    )
+    with pytest.raises(ConfigError, match="rule 'KC001' is defined twice"):
+        lint(load_paths([str(FIXTURES / "custom" / "manifests.yaml")]), config=config)
