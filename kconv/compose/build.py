@@ -141,22 +141,32 @@ def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> 
 # -- services ---------------------------------------------------------------------------------
 
 
-def _duration(value: Any, where: Location) -> float | None:
+def _duration(value: Any, where: Location, label: str = "") -> float | None:
     if value is None:
         return None
     from kconv.compose.units import parse_duration
 
-    return parse_duration(value, where)
+    try:
+        return parse_duration(value, where)
+    except InputError as exc:
+        raise _labelled(exc, label) from None
 
 
-def _bytes(value: Any, where: Location) -> int | None:
+def _labelled(exc: InputError, label: str) -> InputError:
+    return InputError(f"{label}: {exc.message}" if label else exc.message, exc.location)
+
+
+def _bytes(value: Any, where: Location, label: str = "") -> int | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     from kconv.compose.units import parse_bytes
 
-    return parse_bytes(str(value), where)
+    try:
+        return parse_bytes(str(value), where)
+    except InputError as exc:
+        raise _labelled(exc, label) from None
 
 
 def _as_bool(value: Any, label: str, where: Location) -> bool:
@@ -236,7 +246,9 @@ def build_service(
         volumes=_mounts(raw, tree, label),
         secrets=_refs(raw.get("secrets"), child(tree, "secrets"), "/run/secrets/", label),
         configs=_refs(raw.get("configs"), child(tree, "configs"), "/", label),
-        healthcheck=_healthcheck(raw.get("healthcheck"), child(tree, "healthcheck")),
+        healthcheck=_healthcheck(
+            raw.get("healthcheck"), child(tree, "healthcheck"), f"{label}.healthcheck"
+        ),
         deploy=_deploy(raw, tree, label),
         depends_on=tuple(
             Dependency(
@@ -327,7 +339,7 @@ def _mounts(raw: dict[str, Any], tree: LocTree, label: str) -> tuple[Mount, ...]
                 bind_selinux=bind.get("selinux"),
                 volume_nocopy=_as_bool(volume.get("nocopy", False), label, sub[0]),
                 volume_subpath=volume.get("subpath"),
-                tmpfs_size=_bytes(tmpfs.get("size"), sub[0]),
+                tmpfs_size=_bytes(tmpfs.get("size"), sub[0], f"{label}.volumes[{i}].tmpfs.size"),
                 tmpfs_mode=_as_int(tmpfs.get("mode"), label, sub[0]),
                 origin=sub[0],
             )
@@ -338,7 +350,7 @@ def _mounts(raw: dict[str, Any], tree: LocTree, label: str) -> tuple[Mount, ...]
         size = None
         for option in options.split(","):
             if option.startswith("size="):
-                size = _bytes(option[5:], where)
+                size = _bytes(option[5:], where, f"{label}.tmpfs[{i}]")
         mounts.append(Mount(type="tmpfs", target=target, tmpfs_size=size, origin=where))
     return tuple(mounts)
 
@@ -365,7 +377,7 @@ def _refs(value: Any, tree: LocTree, prefix: str, label: str) -> tuple[FileRefer
     return tuple(refs)
 
 
-def _healthcheck(value: Any, tree: LocTree) -> Healthcheck | None:
+def _healthcheck(value: Any, tree: LocTree, label: str) -> Healthcheck | None:
     if not isinstance(value, dict):
         return None
     test = value.get("test")
@@ -378,10 +390,14 @@ def _healthcheck(value: Any, tree: LocTree) -> Healthcheck | None:
         disable, test_tuple = True, ()
     return Healthcheck(
         test=test_tuple,
-        interval=_duration(value.get("interval"), at(tree, "interval")),
-        timeout=_duration(value.get("timeout"), at(tree, "timeout")),
-        start_period=_duration(value.get("start_period"), at(tree, "start_period")),
-        start_interval=_duration(value.get("start_interval"), at(tree, "start_interval")),
+        interval=_duration(value.get("interval"), at(tree, "interval"), f"{label}.interval"),
+        timeout=_duration(value.get("timeout"), at(tree, "timeout"), f"{label}.timeout"),
+        start_period=_duration(
+            value.get("start_period"), at(tree, "start_period"), f"{label}.start_period"
+        ),
+        start_interval=_duration(
+            value.get("start_interval"), at(tree, "start_interval"), f"{label}.start_interval"
+        ),
         retries=_as_int(value.get("retries"), "healthcheck.retries", at(tree, "retries")),
         disable=disable,
         origin=tree[0],
@@ -393,7 +409,7 @@ def _spec(value: Any, tree: LocTree, label: str) -> ResourceSpec | None:
         return None
     return ResourceSpec(
         cpus=_as_float(value.get("cpus"), f"{label}.cpus", at(tree, "cpus")),
-        memory=_bytes(value.get("memory"), at(tree, "memory")),
+        memory=_bytes(value.get("memory"), at(tree, "memory"), f"{label}.memory"),
         pids=_as_int(value.get("pids"), f"{label}.pids", at(tree, "pids")),
         devices=tuple(value.get("devices") or ()),
         origin=tree[0],
@@ -424,6 +440,8 @@ def _deploy(raw: dict[str, Any], tree: LocTree, label: str) -> Deploy | None:
         ("cpus", limits, children_l, "cpus"),
         ("mem_reservation", reservations, children_r, "memory"),
     ):
+        if key in folded and field == "memory" and folded[key] is not None:
+            _bytes(folded[key], at(tree, key), f"{label}.{key}")  # report it under its own name
         if key in folded and folded[key] is not None and target.get(field) is None:
             target[field] = folded[key]
             children[field] = child(tree, key)
@@ -474,7 +492,7 @@ def _with_durations(value: Any, tree: LocTree) -> Mapping[str, Any] | None:
     out = dict(value)
     for key in ("delay", "window", "monitor"):
         if key in out and out[key] is not None:
-            out[key] = _duration(out[key], at(tree, key))
+            out[key] = _duration(out[key], at(tree, key), key)
     return out
 
 

@@ -18,6 +18,7 @@ from kconv.yamlio import Tagged
 
 _LIST_OR_DICT = ("environment", "labels", "annotations", "sysctls", "extra_hosts")
 _STRING_OR_LIST = ("dns", "dns_search", "dns_opt", "tmpfs", "cap_add", "cap_drop")
+_BOOLEANS = ("privileged", "read_only", "tty", "stdin_open", "init", "oom_kill_disable")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 _BIND_PROPAGATION = {"shared", "rshared", "slave", "rslave", "private", "rprivate"}
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -58,6 +59,8 @@ def _normalize_key(
 ) -> tuple[Any, LocTree]:
     if key in _LIST_OR_DICT:
         return list_or_dict(value, tree, path, sep=":" if key == "extra_hosts" else "=")
+    if key in _BOOLEANS and isinstance(value, str):
+        return _boolean(value, path, tree[0]), tree
     if key in _STRING_OR_LIST and isinstance(value, str):
         return [value], (tree[0], [tree])
     if key in ("command", "entrypoint") and isinstance(value, str):
@@ -90,6 +93,16 @@ def _normalize_key(
         files = [_resolve(str(item), base_dir) for item in value]
         return files, fit(files, tree)
     return value, tree
+
+
+def _boolean(text: str, path: str, where: Any) -> bool:
+    """A boolean written as a string (often after interpolation): "true" or "false"."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1"):
+        return True
+    if lowered in ("false", "no", "0", ""):
+        return False
+    raise InputError(f'{path}: "{text}" is not a boolean (true or false)', where)
 
 
 def list_or_dict(value: Any, tree: LocTree, path: str, sep: str = "=") -> tuple[dict, LocTree]:

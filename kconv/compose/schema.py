@@ -116,6 +116,9 @@ def _describe(error: Any, tree: LocTree) -> tuple[str, str, Any]:
             where = at(tree, *path, key)
             if not path:
                 return name, f'unknown top-level key "{key}"', where
+            if error.schema.get("patternProperties") and not error.schema.get("properties"):
+                patterns = ", ".join(error.schema["patternProperties"])
+                return name, f'{name}: "{key}" is not a valid name (must match {patterns})', where
             return name, f'{name}: unknown key "{key}"', where
     if validator == "type":
         expected = error.validator_value
@@ -123,6 +126,10 @@ def _describe(error: Any, tree: LocTree) -> tuple[str, str, Any]:
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         return name, f"{name} must be {wanted}, not {_show(error.instance)}", where
     if validator in ("oneOf", "anyOf"):
+        types = _branch_types(error)
+        if types:
+            wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in types)
+            return name, f"{name} must be {wanted}, not {_show(error.instance)}", where
         return name, f"{name}: {_show(error.instance)} is not a valid value here", where
     if validator == "enum":
         allowed = ", ".join(_show(v) for v in error.validator_value)
@@ -136,6 +143,21 @@ def _describe(error: Any, tree: LocTree) -> tuple[str, str, Any]:
     if validator == "uniqueItems":
         return name, f"{name} has duplicate entries", where
     return name, f"{name}: {error.message}", where
+
+
+def _branch_types(error: Any) -> list[str]:
+    """The types a oneOf/anyOf accepts when every branch failed only on its type."""
+    types: list[str] = []
+    for branch in error.context:
+        if branch.validator != "type" or list(branch.relative_path):
+            continue
+        expected = branch.validator_value
+        for item in [expected] if isinstance(expected, str) else expected:
+            if item not in types:
+                types.append(item)
+    branches = {tuple(b.schema_path)[:1] for b in error.context}
+    typed = {tuple(b.schema_path)[:1] for b in error.context if b.validator == "type"}
+    return types if types and branches == typed else []
 
 
 def _unexpected(instance: Any, schema: dict[str, Any]) -> list[str]:
