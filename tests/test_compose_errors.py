@@ -46,6 +46,7 @@ def test_error_is_located(path: Path) -> None:
 @pytest.mark.parametrize("path", CASES[:5], ids=[p.stem for p in CASES[:5]])
 def test_cli_prints_one_line_and_exits_2(path: Path) -> None:
     line, column, text = expectation(path)
+    assert text
     result = CliRunner().invoke(cli, ["config", "-f", str(path)], env={"COMPOSE_PROJECT_NAME": ""})
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines() if hasattr(result, "stderr") else []
