@@ -237,6 +237,7 @@ def build_service(
         ports=tuple(
             _port(entry, child(child(tree, "ports"), i), f"{label}.ports[{i}]")
             for i, entry in enumerate(raw.get("ports") or [])
+            if isinstance(entry, dict)  # strings left only by --no-interpolate
         ),
         expose=tuple(
             port
@@ -313,6 +314,8 @@ def _port(entry: dict[str, Any], tree: LocTree, label: str) -> Port:
 
 
 def _expose(entry: Any, where: Location, label: str) -> list[Port]:
+    if "$" in str(entry):  # not interpolated (--no-interpolate)
+        return []
     return [
         Port(target=p["target"], protocol=p["protocol"], origin=where)
         for p in parse_port(scalar_text(entry), label, where)
@@ -323,6 +326,8 @@ def _mounts(raw: dict[str, Any], tree: LocTree, label: str) -> tuple[Mount, ...]
     mounts: list[Mount] = []
     for i, entry in enumerate(raw.get("volumes") or []):
         sub = child(child(tree, "volumes"), i)
+        if isinstance(entry, str):  # left as written by --no-interpolate
+            continue
         if not isinstance(entry, dict) or "target" not in entry:
             raise InputError(f"{label}.volumes[{i}]: a volume needs a target", sub[0])
         bind = entry.get("bind") or {}

@@ -254,6 +254,9 @@ def _ports(value: list, tree: LocTree, path: str) -> tuple[list, LocTree]:
                 entry["published"] = scalar_text(entry["published"])
             out.append(entry)
             trees.append(fit(entry, sub))
+        elif isinstance(item, str) and "$" in item:  # --no-interpolate: kept as written
+            out.append(item)
+            trees.append(sub)
         else:
             for entry in parse_port(scalar_text(item), label, sub[0]):
                 out.append(entry)
@@ -346,7 +349,10 @@ def _volumes(value: list, tree: LocTree, path: str, base_dir: str) -> tuple[list
     for index, item in enumerate(value):
         sub = child(tree, index)
         label = f"{path}[{index}]"
-        if isinstance(item, str):
+        if isinstance(item, str) and "$" in item:  # --no-interpolate: kept as written
+            entry = item
+            trees.append(sub)
+        elif isinstance(item, str):
             entry = parse_volume(item, label, sub[0], base_dir)
             trees.append(uniform(entry, sub[0]))
         elif isinstance(item, dict):

@@ -60,8 +60,28 @@ def _service(service: Service) -> dict[str, Any]:
     for variable in service.environment:
         environment[variable.name] = variable.value
     if environment or "environment" in raw:
-        raw["environment"] = environment
+        raw["environment"] = {key: environment[key] for key in sorted(environment)}
+    for key, order in _ITEM_ORDER.items():
+        if isinstance(raw.get(key), list):
+            raw[key] = [_ordered(item, order) for item in raw[key]]
     return {key: raw[key] for key in sorted(raw)}
+
+
+_ITEM_ORDER = {
+    "ports": ("name", "target", "published", "host_ip", "protocol", "app_protocol", "mode"),
+    "volumes": ("type", "source", "target", "read_only"),
+    "secrets": ("source", "target", "uid", "gid", "mode"),
+    "configs": ("source", "target", "uid", "gid", "mode"),
+}
+
+
+def _ordered(item: Any, order: tuple[str, ...]) -> Any:
+    """A long-syntax entry with its usual keys first, in docker compose's order."""
+    if not isinstance(item, dict):
+        return item
+    out = {key: item[key] for key in order if key in item}
+    out.update((key, item[key]) for key in sorted(item) if key not in out)
+    return out
 
 
 def _plain(value: Any) -> Any:
