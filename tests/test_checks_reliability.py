@@ -16,10 +16,14 @@ from click.testing import CliRunner
 from kconv.cli import cli
 from kconv.lint.checks import load_all
 from kconv.lint.context import LintContext
+from kconv.lint.registry import load_rules
 from kconv.lint.rule import CHECKS
 from kconv.manifests import ManifestSet, load_text
+from kconv.model.k8s import kind_matches
 
 load_all()
+# the kinds each check is applied to, as the engine does (from the rule specs that use it)
+KINDS = {spec.check: spec.kinds for spec in load_rules() if spec.id[:3] in ("KC2", "KC4")}
 
 
 def run_check(
@@ -31,8 +35,9 @@ def run_check(
     assert not manifests.problems, manifests.problems
     ctx = LintContext(objects=manifests.objects, partial=partial)
     run = CHECKS[key].factory(dict(params or {}))
+    kinds = KINDS[key]
     found = []
-    for obj in manifests.objects:
+    for obj in (obj for obj in manifests.objects if kind_matches(obj.kind, kinds)):
         for violation in run(obj, ctx):
             found.append((obj.name, obj.location(violation.pointer).line, violation.message))
     return found
