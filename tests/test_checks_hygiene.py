@@ -140,8 +140,8 @@ SECRETS_TEXT = f"""\
 
 def test_configmap_secrets_by_name_and_by_value() -> None:
     assert run_check("configmap-secrets", SECRETS_TEXT) == [
-        (5, 'key "DB_PASSWORD" of ConfigMap "settings" is named like a secret and has a value'),
-        (6, 'key "tls.key" of ConfigMap "settings" holds a credential-like value'),
+        (5, 'key "DB_PASSWORD" of configmap "settings" is named like a secret and has a value'),
+        (6, 'key "tls.key" of configmap "settings" holds a credential-like value'),
     ]
     allowed = run_check("configmap-secrets", SECRETS_TEXT, {"allowed_keys": ["DB_PASSWORD"]})
     assert [line for line, _ in allowed] == [6]
@@ -186,14 +186,14 @@ def test_required_label_key_and_value_pattern() -> None:
         metadata: {name: b}
     """
     assert run_check("required-label", text, {"key": "app.kubernetes.io/name"}) == [
-        (9, 'Service "b" has no label "app.kubernetes.io/name"')
+        (9, 'service "b" has no label "app.kubernetes.io/name"')
     ]
     found = run_check(
         "required-label", text, {"key": "app.kubernetes.io/name", "value": "[a-z0-9-]+"}
     )
     assert found == [
-        (5, 'label "app.kubernetes.io/name" of Service "a" does not match "[a-z0-9-]+"'),
-        (9, 'Service "b" has no label "app.kubernetes.io/name"'),
+        (5, 'label "app.kubernetes.io/name" of service "a" does not match "[a-z0-9-]+"'),
+        (9, 'service "b" has no label "app.kubernetes.io/name"'),
     ]
 
 
@@ -250,7 +250,7 @@ def test_duplicate_objects_across_files(tmp_path: Path) -> None:
         (
             str(second),
             4,
-            f'ConfigMap "settings" is already defined at {first}:2:1',
+            f'configmap "settings" is already defined at {first}:2:1',
         )
     ]
 
@@ -404,3 +404,10 @@ def test_hygiene_rule_specs() -> None:
             check_key,
         )
     assert CHECKS["duplicate-object"].cross_object is True
+
+
+def test_required_label_rejects_an_invalid_pattern() -> None:
+    from kconv.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="invalid value pattern"):
+        CHECKS["required-label"].factory({"key": "a", "value": "(unclosed"})

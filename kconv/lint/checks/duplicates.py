@@ -50,7 +50,7 @@ def duplicate_object(params: Mapping[str, Any]) -> CheckFn:
             return
         where = first.location("")
         yield Violation(
-            f'{obj.kind} "{obj.name}" is already defined at {where}',
+            f'{obj.kind.lower()} "{obj.name}" is already defined at {where}',
             "/metadata/name",
         )
 

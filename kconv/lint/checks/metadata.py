@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kconv.errors import ConfigError
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
 from kconv.model.k8s import K8sObject
@@ -19,7 +20,8 @@ def default_namespace(params: Mapping[str, Any]) -> CheckFn:
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         if obj.namespace == "default":
             yield Violation(
-                f'{obj.kind} "{obj.name}" is in the "default" namespace', "/metadata/namespace"
+                f'{obj.kind.lower()} "{obj.name}" is in the "default" namespace',
+                "/metadata/namespace",
             )
 
     return run
@@ -40,16 +42,22 @@ def default_namespace(params: Mapping[str, Any]) -> CheckFn:
 def required_label(params: Mapping[str, Any]) -> CheckFn:
     """Objects without the label `key` (whose value, when `value` is given, must match it)."""
     key = str(params["key"])
-    pattern = re.compile(params["value"]) if params.get("value") else None
+    try:
+        pattern = re.compile(params["value"]) if params.get("value") else None
+    except re.error as exc:
+        raise ConfigError(
+            f"required-label: invalid value pattern {params['value']!r}: {exc}"
+        ) from exc
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         labels = obj.labels
         if key not in labels:
             pointer = "/metadata/labels" if obj.has("/metadata/labels") else "/metadata"
-            yield Violation(f'{obj.kind} "{obj.name}" has no label "{key}"', pointer)
+            yield Violation(f'{obj.kind.lower()} "{obj.name}" has no label "{key}"', pointer)
         elif pattern is not None and not pattern.fullmatch(str(labels[key] or "")):
+            kind = obj.kind.lower()
             yield Violation(
-                f'label "{key}" of {obj.kind} "{obj.name}" does not match "{pattern.pattern}"',
+                f'label "{key}" of {kind} "{obj.name}" does not match "{pattern.pattern}"',
                 join_pointer("/metadata/labels", key),
             )
 

@@ -44,7 +44,7 @@ def configmap_secrets(params: Mapping[str, Any]) -> CheckFn:
             else:
                 continue
             yield Violation(
-                f'key "{key}" of ConfigMap "{obj.name}" {what}', join_pointer("/data", key)
+                f'key "{key}" of configmap "{obj.name}" {what}', join_pointer("/data", key)
             )
 
     return run
