@@ -141,8 +141,15 @@ def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> 
 # -- services ---------------------------------------------------------------------------------
 
 
+def _uninterpolated(value: Any) -> bool:
+    """A value still holding `${VAR}` (--no-interpolate): typed fields leave it unset."""
+    return isinstance(value, str) and "$" in value
+
+
 def _duration(value: Any, where: Location, label: str = "") -> float | None:
     if value is None:
+        return None
+    if _uninterpolated(value):
         return None
     from kconv.compose.units import parse_duration
 
@@ -159,6 +166,8 @@ def _labelled(exc: InputError, label: str) -> InputError:
 def _bytes(value: Any, where: Location, label: str = "") -> int | None:
     if value is None:
         return None
+    if _uninterpolated(value):
+        return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     from kconv.compose.units import parse_bytes
@@ -172,6 +181,8 @@ def _bytes(value: Any, where: Location, label: str = "") -> int | None:
 def _as_bool(value: Any, label: str, where: Location) -> bool:
     if isinstance(value, bool):
         return value
+    if _uninterpolated(value):
+        return False
     text = str(value).strip().lower()
     if text in ("true", "1", "yes"):
         return True
@@ -183,6 +194,8 @@ def _as_bool(value: Any, label: str, where: Location) -> bool:
 def _as_int(value: Any, label: str, where: Location) -> int | None:
     if value is None:
         return None
+    if _uninterpolated(value):
+        return None
     try:
         return int(str(value), 0) if isinstance(value, str) else int(value)
     except ValueError:
@@ -191,6 +204,8 @@ def _as_int(value: Any, label: str, where: Location) -> int | None:
 
 def _as_float(value: Any, label: str, where: Location) -> float | None:
     if value is None:
+        return None
+    if _uninterpolated(value):
         return None
     try:
         return float(value)
@@ -234,11 +249,7 @@ def build_service(
             _env_file(entry, child(child(tree, "env_file"), i), environment)
             for i, entry in enumerate(raw.get("env_file") or [])
         ),
-        ports=tuple(
-            _port(entry, child(child(tree, "ports"), i), f"{label}.ports[{i}]")
-            for i, entry in enumerate(raw.get("ports") or [])
-            if isinstance(entry, dict)  # strings left only by --no-interpolate
-        ),
+        ports=_ports(raw.get("ports"), child(tree, "ports"), label),
         expose=tuple(
             port
             for i, entry in enumerate(raw.get("expose") or [])
@@ -296,11 +307,24 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def _port(entry: dict[str, Any], tree: LocTree, label: str) -> Port:
+def _ports(value: Any, tree: LocTree, label: str) -> tuple[Port, ...]:
+    """The published/exposed ports (entries left as `${...}` by --no-interpolate skipped)."""
+    ports = []
+    for i, entry in enumerate(value or []):
+        if isinstance(entry, dict):
+            port = _port(entry, child(tree, i), f"{label}.ports[{i}]")
+            if port is not None:
+                ports.append(port)
+    return tuple(ports)
+
+
+def _port(entry: dict[str, Any], tree: LocTree, label: str) -> Port | None:
     target = entry.get("target")
     if target is None:
         raise InputError(f"{label}: a port needs a target", tree[0])
     published = entry.get("published")
+    if _uninterpolated(target):
+        return None
     return Port(
         target=int(target),
         protocol=str(entry.get("protocol") or "tcp").lower(),
@@ -375,11 +399,23 @@ def _refs(value: Any, tree: LocTree, prefix: str, label: str) -> tuple[FileRefer
                 target=target,
                 uid=None if entry.get("uid") is None else str(entry["uid"]),
                 gid=None if entry.get("gid") is None else str(entry["gid"]),
-                mode=int(mode, 8) if isinstance(mode, str) else mode,
+                mode=_file_mode(mode, f"{label}.secrets[{i}].mode", where),
                 origin=where,
             )
         )
     return tuple(refs)
+
+
+def _file_mode(value: Any, label: str, where: Location) -> int | None:
+    """A file mode: an integer, or a string read as octal ("0440")."""
+    if value is None or _uninterpolated(value):
+        return None
+    if isinstance(value, str):
+        try:
+            return int(value, 8)
+        except ValueError:
+            raise InputError(f'{label}: "{value}" is not an octal file mode', where) from None
+    return _as_int(value, label, where)
 
 
 def _healthcheck(value: Any, tree: LocTree, label: str) -> Healthcheck | None:

@@ -148,7 +148,7 @@ def _project_name(
                 Location(project_dir),
             )
         return name
-    if not discovery.valid_project_name(candidate):
+    if "$" not in candidate and not discovery.valid_project_name(candidate):
         raise InputError(
             f'"{candidate}" is not a valid project name: use lower-case letters, digits, '
             '"-" and "_", starting with a letter or digit',

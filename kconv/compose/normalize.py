@@ -59,7 +59,7 @@ def _normalize_key(
 ) -> tuple[Any, LocTree]:
     if key in _LIST_OR_DICT:
         return list_or_dict(value, tree, path, sep=":" if key == "extra_hosts" else "=")
-    if key in _BOOLEANS and isinstance(value, str):
+    if key in _BOOLEANS and isinstance(value, str) and "$" not in value:
         return _boolean(value, path, tree[0]), tree
     if key in _STRING_OR_LIST and isinstance(value, str):
         return [value], (tree[0], [tree])
@@ -264,7 +264,9 @@ def _ports(value: list, tree: LocTree, path: str) -> tuple[list, LocTree]:
     return out, (tree[0], trees)
 
 
-def _target(value: Any, label: str, where: Any) -> int:
+def _target(value: Any, label: str, where: Any) -> int | str:
+    if isinstance(value, str) and "$" in value:  # --no-interpolate: kept as written
+        return value
     try:
         port = int(value)
     except (TypeError, ValueError):
