@@ -59,3 +59,28 @@ def test_every_object_is_valid_kubernetes(case: str, monkeypatch: pytest.MonkeyP
 @pytest.mark.parametrize("case", CASES)
 def test_output_is_byte_identical_on_rerun(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_case(case, monkeypatch) == run_case(case, monkeypatch)
+
+
+# Lint errors that the compose file of a case explicitly asks for (privileged, hostPID, ...).
+ASKED_FOR = {
+    "security": {"KC101"},
+    "pod-fields": {"KC106", "KC107"},
+    "hostpath": {"KC109"},
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_output_has_no_lint_errors(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = CASES_DIR / case
+    flags = yaml.safe_load((directory / "options.yaml").read_text()) or []
+    monkeypatch.chdir(directory)
+    monkeypatch.delenv("API_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["convert", "compose.yaml", *flags], catch_exceptions=False)
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    unexpected = [
+        e for e in errors if e.split(": error: ")[1].split()[0] not in ASKED_FOR.get(case, set())
+    ]
+    assert not unexpected, "\n".join(unexpected)
+    assert result.exit_code == (1 if errors else 0)
+    if case in ASKED_FOR:
+        assert errors, "the dangerous setting is reported"

@@ -189,6 +189,7 @@ def _main_container(build: ServiceBuild) -> dict[str, Any]:
     if mounts:
         container["volumeMounts"] = mounts
     container.update(probes.probes(build))
+    _declare_probe_ports(container)
     pull = build.settings.get("image_pull_policy")
     if pull is None and raw.get("pull_policy"):
         build.handled.add("pull_policy")
@@ -202,6 +203,25 @@ def _main_container(build: ServiceBuild) -> dict[str, Any]:
             if raw[key]:
                 container[field] = True
     return container
+
+
+def _declare_probe_ports(container: dict[str, Any]) -> None:
+    """Declare the ports that httpGet/tcpSocket probes use, so they are known and named."""
+    declared = {p["containerPort"] for p in container.get("ports", [])}
+    for field in ("livenessProbe", "readinessProbe", "startupProbe"):
+        probe = container.get(field, {})
+        action = probe.get("httpGet") or probe.get("tcpSocket")
+        if action and isinstance(action.get("port"), int) and action["port"] not in declared:
+            declared.add(action["port"])
+            port = {"name": port_name(None, "tcp", action["port"]), "containerPort": action["port"]}
+            container.setdefault("ports", []).append(port)
+    if "ports" in container:  # keep the key order of a container: ports before env
+        ordered = {k: container.pop(k) for k in list(container) if k not in ("name", "image")}
+        head = {
+            k: ordered.pop(k) for k in ("command", "args", "workingDir", "ports") if k in ordered
+        }
+        container.update(head)
+        container.update(ordered)
 
 
 def _init_containers(build: ServiceBuild) -> list[dict[str, Any]]:

@@ -171,7 +171,9 @@ def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str,
     if deploy is not None:
         build.handled.add("deploy")
     job_like = kind in ("Job", "CronJob")
-    policy = ("OnFailure" if condition == "on-failure" else "Never") if job_like else None
+    policy = None
+    if job_like:  # a scheduled service that compose would restart is retried in place
+        policy = "Never" if condition == "no" else "OnFailure"
     template, user_labels, annotations = _template(build, policy, extra_pod_labels)
     deploy_labels, deploy_annotations = labels_mod.split_user_labels(
         deploy.labels if deploy else {}
