@@ -411,3 +411,31 @@ def test_required_label_rejects_an_invalid_pattern() -> None:
 
     with pytest.raises(ConfigError, match="invalid value pattern"):
         CHECKS["required-label"].factory({"key": "a", "value": "(unclosed"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reported"),
+    [
+        ("ALLOW_EMPTY_PASSWORD", "yes", False),  # a flag, not a password
+        ("PASSWORD_AUTH", False, False),
+        ("DB_PASSWORD", "$(PASSWORD_FROM_SECRET)", False),  # expanded from another variable
+        ("DB_PASSWORD", "pre-$(SUFFIX)", True),
+        ("DB_PASSWORD", 12345678, True),
+        ("DB_PASSWORD", "", False),
+        ("LOG_LEVEL", "-----BEGIN EC PRIVATE KEY-----\nabc\n-----END EC PRIVATE KEY-----", True),
+        ("LOG_LEVEL", "debug", False),
+    ],
+)
+def test_env_and_configmap_secret_values(name: str, value: object, reported: bool) -> None:
+    documents = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {name: value}},
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "a", "env": [{"name": name, "value": value}]}]},
+        },
+    ]
+    text = "---\n".join(json.dumps(document) + "\n" for document in documents)
+    assert bool(run_check("configmap-secrets", text)) is reported
+    assert bool(run_check("env-secret-literal", text)) is reported

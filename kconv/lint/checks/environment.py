@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kconv.lint.checks._secret_hits import secret_reason
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
 from kconv.model.k8s import ContainerRef, K8sObject
-from kconv.secrets import is_secret_name, looks_like_secret_value
 
 
 def _env(ref: ContainerRef) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -61,8 +61,8 @@ def duplicate_env(params: Mapping[str, Any]) -> CheckFn:
 def env_secret_literal(params: Mapping[str, Any]) -> CheckFn:
     """Literal env values that are secrets, by the variable's name or by the value's shape.
 
-    `valueFrom` (a Secret reference) is the fix and never reported; empty values are not
-    secrets; `allowed_names` lists variable names to accept anyway.
+    `valueFrom` (a Secret reference) is the fix and never reported; empty values, flags and
+    `$(VAR)` references are not secrets; `allowed_names` lists variable names to accept anyway.
     """
     allowed = set(params.get("allowed_names", ()))
 
@@ -70,18 +70,17 @@ def env_secret_literal(params: Mapping[str, Any]) -> CheckFn:
         for ref in obj.all_containers():
             for index, item in _env(ref):
                 name = item.get("name")
-                value = item.get("value")
                 if not isinstance(name, str) or name in allowed or "value" not in item:
                     continue
-                if value is None or value == "" or not isinstance(value, str | int | float):
+                reason = secret_reason(name, item["value"])
+                if reason is None:
                     continue
-                pointer = f"{ref.pointer}/env/{index}/value"
-                if looks_like_secret_value(value):
+                if reason == "value":
                     what = f'sets environment variable "{name}" to a credential-like literal'
-                elif is_secret_name(name):
-                    what = f'sets environment variable "{name}", named like a secret, literally'
                 else:
-                    continue
-                yield Violation(f'container "{ref.name}" {what}', pointer)
+                    what = f'sets environment variable "{name}", named like a secret, literally'
+                yield Violation(
+                    f'container "{ref.name}" {what}', f"{ref.pointer}/env/{index}/value"
+                )
 
     return run

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kconv.lint.checks._secret_hits import secret_reason
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
 from kconv.model.k8s import K8sObject
 from kconv.model.location import join_pointer
-from kconv.secrets import is_secret_name, looks_like_secret_value
 
 
 @check(
@@ -35,14 +35,13 @@ def configmap_secrets(params: Mapping[str, Any]) -> CheckFn:
             return
         for key, value in data.items():
             key = str(key)
-            if key in allowed or value is None or value == "":
+            reason = None if key in allowed else secret_reason(key, value)
+            if reason is None:
                 continue
-            if looks_like_secret_value(value):
+            if reason == "value":
                 what = "holds a credential-like value"
-            elif is_secret_name(key):
-                what = "is named like a secret and has a value"
             else:
-                continue
+                what = "is named like a secret and has a value"
             yield Violation(
                 f'key "{key}" of configmap "{obj.name}" {what}', join_pointer("/data", key)
             )
