@@ -1,0 +1,82 @@
+"""The `gitlab` format: a GitLab Code Quality report (`artifacts: reports: codequality`).
+
+A JSON array with one entry per finding: `description`, `check_name`, `fingerprint`,
+`severity` (error -> major, warning -> minor, info -> info) and `location.path` relative to
+the repository root with `location.lines.begin`. The fingerprint hashes the rule, the file,
+the object and the message but not the line, so GitLab keeps recognising a finding when lines
+above it move; identical findings get an occurrence number to stay unique.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from kconv.lint.rule import Finding, Severity
+
+if TYPE_CHECKING:
+    from kconv.lint.engine import LintResult
+
+# Code Climate categories by rule series: KC1 security, KC3 hygiene, the rest correctness.
+CATEGORIES = {"KC1": "Security", "KC3": "Style"}
+SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def report_path(file: str, root: str | None = None) -> str:
+    """`file` as GitLab wants it: relative to the repository root (`root`, default the current
+    directory) with forward slashes; names like `<stdin>` stay as they are."""
+    if os.path.isabs(file):
+        base = root if root is not None else os.getcwd()
+        relative = os.path.relpath(file, base)
+        if not relative.startswith(".."):
+            file = relative
+    file = file.replace(os.sep, "/")
+    while file.startswith("./"):
+        file = file[2:]
+    return file
+
+
+def _subject(finding: Finding) -> str:
+    if not finding.kind:
+        return ""
+    name = finding.object_name or "?"
+    if finding.namespace:
+        name = f"{finding.namespace}/{name}"
+    return f"{finding.kind} {name}"
+
+
+def _fingerprint(finding: Finding, path: str, seen: dict[str, int]) -> str:
+    identity = "\x1f".join((finding.rule, path, _subject(finding), finding.message))
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    seen[digest] = seen.get(digest, 0) + 1
+    if seen[digest] == 1:
+        return digest
+    return hashlib.sha256(f"{identity}\x1f{seen[digest]}".encode()).hexdigest()
+
+
+def to_data(result: LintResult) -> list[dict[str, Any]]:
+    """The report as plain data (what `render` serialises)."""
+    seen: dict[str, int] = {}
+    entries = []
+    for finding in result.findings:
+        path = report_path(finding.location.file)
+        subject = _subject(finding)
+        description = f"{finding.rule} {finding.message}" + (f" ({subject})" if subject else "")
+        entries.append(
+            {
+                "type": "issue",
+                "check_name": f"{finding.rule} {finding.name}",
+                "description": description,
+                "categories": [CATEGORIES.get(finding.rule[:3], "Bug Risk")],
+                "severity": SEVERITIES[finding.severity],
+                "fingerprint": _fingerprint(finding, path, seen),
+                "location": {"path": path, "lines": {"begin": finding.location.line or 1}},
+            }
+        )
+    return entries
+
+
+def render(result: LintResult, *, color: bool = False) -> str:
+    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
