@@ -49,11 +49,25 @@ def test_select_and_ignore(
     assert ids(Layer(select, ignore)) == expected
 
 
+def test_extend_adds_to_the_set_in_force() -> None:
+    assert ids(Layer((), (), extend=("KC208",))) == [
+        "KC001",
+        "KC101",
+        "KC102",
+        "KC110",
+        "KC208",
+        "KC301",
+    ]
+    assert ids(Layer(("KC1",), (), extend=("KC208",))) == ["KC101", "KC102", "KC110", "KC208"]
+    # the exact id is more specific than the ignored prefix
+    assert "KC208" in ids(Layer((), ("KC2",), extend=("KC208",)))
+    assert "KC208" not in ids(Layer((), ("KC208",), extend=("KC208",)))  # a tie: ignore
+
+
 def test_layers_apply_in_order() -> None:
     config = Layer((), ("KC1",), "config")
     assert ids(config) == ["KC001", "KC301"]
-    assert ids(config, Layer(("KC101",), ())) == ["KC101"]  # command-line select replaces
-    assert ids(config, Layer((), ("KC0",))) == ["KC301"]  # command-line ignore adds
+    assert ids(config, Layer(("KC101",), ())) == ["KC101"]
 
 
 @pytest.mark.parametrize(

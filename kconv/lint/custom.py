@@ -27,12 +27,14 @@ def custom_rule_spec(item: Mapping[str, Any], source: str, location: Location) -
     """Turn one validated `custom-rules` entry into a RuleSpec bound to `custom-schema`."""
     import jsonschema
 
-    try:
-        jsonschema.Draft202012Validator.check_schema(item["schema"])
-    except jsonschema.exceptions.SchemaError as exc:
+    # Validate against the metaschema with the Draft 2020-12 class itself: `check_schema` looks
+    # the class up in jsonschema's global registry, which other code may have re-registered.
+    meta = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
+    error = jsonschema.exceptions.best_match(meta.iter_errors(item["schema"]))
+    if error is not None:
         raise ConfigError(
-            f"custom rule {item['id']}: invalid JSON Schema: {exc.message}", location
-        ) from None
+            f"custom rule {item['id']}: invalid JSON Schema: {error.message}", location
+        )
     kinds = item.get("kinds")
     return RuleSpec(
         id=str(item["id"]),

@@ -113,29 +113,23 @@ def choose_rules(
             validate_selectors([override.key], all_rules, "config rules", override.location)
             raise ConfigError(f"unknown rule {override.key!r} in config rules", override.location)
         overrides[spec.id] = override
-    layers = [
-        Layer(
-            config.select,
-            config.ignore,
-            "config select",
-            config.location_of("select"),
-            "config ignore",
-        ),
-        Layer(
-            tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is True),
-            tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is False),
-            "config rules",
-        ),
-        Layer(tuple(select), tuple(ignore), "--select", None, "--ignore"),
-    ]
     validate_selectors(config.select, all_rules, "config select", config.location_of("select"))
     validate_selectors(config.ignore, all_rules, "config ignore", config.location_of("ignore"))
     for path_ignore in config.per_path_ignores:
         validate_selectors(path_ignore.rules, all_rules, "per-path-ignores", path_ignore.location)
-    # The "config rules" layer must only add or remove the rules it names, not act as a select.
-    layers[1] = _ExactLayer(layers[1].select, layers[1].ignore)
+    switched_on = tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is True)
+    switched_off = tuple(spec.id for spec in all_rules if _enabled(overrides, spec) is False)
+    # --select replaces the configuration's select (and its per-rule `enabled` switches);
+    # ignores add up; the most specific selector wins.
+    layer = Layer(
+        select=tuple(select) or config.select,
+        ignore=config.ignore + tuple(ignore) + (() if select else switched_off),
+        source="--select",
+        ignore_source="--ignore",
+        extend=() if select else switched_on,
+    )
     chosen = []
-    for spec in enabled_rules(all_rules, layers):
+    for spec in enabled_rules(all_rules, [layer]):
         override = overrides.get(spec.id)
         params: Mapping[str, Any] = spec.params
         if override is not None:
@@ -151,18 +145,6 @@ def choose_rules(
 def _enabled(overrides: Mapping[str, Any], spec: RuleSpec) -> bool | None:
     override = overrides.get(spec.id)
     return None if override is None else override.enabled
-
-
-@dataclass(frozen=True)
-class _ExactLayer(Layer):
-    """Turns the listed rules on (`select`) or off (`ignore`) and leaves the others alone."""
-
-    def decide(self, rule: RuleSpec, current: bool) -> bool:
-        if rule.id in self.ignore:
-            return False
-        if rule.id in self.select:
-            return True
-        return current
 
 
 class _Run:

@@ -4,7 +4,7 @@ A selector is a rule id prefix (`KC1` matches KC100-KC199, `KC101` matches KC101
 (`privileged-container`), or `ALL`. Between `select` and `ignore`, the most specific (longest)
 match wins: `--select KC1 --ignore KC101` runs KC1xx except KC101. A name is as specific as a
 full id; `ALL` is the least specific; a tie goes to `ignore`. A non-empty `select` replaces the
-default set (rules with `default: true`).
+default set (rules with `default: true`); `extend` adds to whichever set is in force.
 """
 
 from __future__ import annotations
@@ -53,25 +53,26 @@ def matches_any(selectors: Iterable[str], rule: RuleSpec) -> bool:
 
 @dataclass(frozen=True)
 class Layer:
-    """One source of selection (configuration, or the command line)."""
+    """One selection: `select` (replaces the default set when non-empty), `extend` (adds to
+    it), and `ignore`; the most specific match wins, a tie goes to `ignore`."""
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     source: str = "--select"
     location: Location | None = None
     ignore_source: str = ""  # how to name `ignore` in messages (default: `source`)
+    extend: tuple[str, ...] = ()
 
     def decide(self, rule: RuleSpec, current: bool) -> bool:
         """Apply this layer to a rule that is currently enabled (`current`) or not."""
-        ignored = best_match(self.ignore, rule)
         if self.select:
-            selected = best_match(self.select, rule)
-            if selected < 0:
-                return False
-            return selected > ignored
-        if ignored >= 0:
+            selected: float = best_match(self.select, rule)
+        else:
+            selected = -0.5 if current else -1  # the default set: weaker than any selector
+        selected = max(selected, best_match(self.extend, rule))
+        if selected == -1:
             return False
-        return current
+        return selected > best_match(self.ignore, rule)
 
 
 def validate_selectors(
@@ -93,7 +94,7 @@ def enabled_rules(rules: Sequence[RuleSpec], layers: Iterable[Layer]) -> list[Ru
     """The rules enabled after applying each layer in order to the default set."""
     layers = list(layers)
     for layer in layers:
-        validate_selectors(layer.select, rules, layer.source, layer.location)
+        validate_selectors(layer.select + layer.extend, rules, layer.source, layer.location)
         validate_selectors(layer.ignore, rules, layer.ignore_source or layer.source, layer.location)
     result = []
     for rule in rules:

@@ -1,0 +1,153 @@
+"""Reporters against golden files (fixtures/report/), SARIF against the official schema, and
+the escaping rules of each format. Regenerate goldens with KCONV_UPDATE_GOLDEN=1."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from kconv import __version__
+from kconv.lint.config import LintConfig
+from kconv.lint.engine import LintResult, lint
+from kconv.lint.registry import load_rules
+from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity, Violation, check
+from kconv.manifests import load_paths
+from kconv.model.location import Location
+from kconv.report import FORMATS, render
+from kconv.report.github_format import format_finding as github_line
+from kconv.report.text_format import render as render_text
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures" / "report"
+SARIF_SCHEMA = REPO.parent / "shared" / "corpora" / "sarif" / "sarif-schema-2.1.0.json"
+GOLDEN = {
+    "text": "expected.text",
+    "json": "expected.json",
+    "sarif": "expected.sarif",
+    "junit": "expected.junit.xml",
+    "github": "expected.github",
+}
+
+
+@check("test-report-privileged")
+def _privileged(params: Mapping[str, Any]) -> CheckFn:
+    """Flags privileged containers."""
+
+    def run(obj: Any, ctx: Any) -> Iterable[Violation]:
+        for container in obj.containers():
+            if (container.data.get("securityContext") or {}).get("privileged") is True:
+                yield Violation(
+                    f'container "{container.name}" runs privileged: 100% of the node, <all> & more',
+                    container.pointer + "/securityContext/privileged",
+                )
+
+    return run
+
+
+PRIVILEGED = RuleSpec(
+    "KC901",
+    "report-privileged",
+    Severity.ERROR,
+    True,
+    frozenset({"PodController"}),
+    "A container runs privileged.",
+    "A privileged container can take over the node.",
+    "Set securityContext.privileged to false.",
+    "test-report-privileged",
+    references=("https://kubernetes.io/docs/concepts/security/pod-security-standards/",),
+)
+
+
+@pytest.fixture
+def result(monkeypatch: pytest.MonkeyPatch) -> LintResult:
+    monkeypatch.chdir(REPO)
+    rules = [spec for spec in load_rules() if spec.check == "load-problem"] + [PRIVILEGED]
+    manifests = load_paths(["fixtures/report/input"])
+    return lint(manifests, config=LintConfig(), rules=rules)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_golden(result: LintResult, name: str) -> None:
+    # the kconv version appears in SARIF; keep goldens independent of releases
+    output = render(result, name).replace(f'"version": "{__version__}"', '"version": "VERSION"')
+    golden = FIXTURES / GOLDEN[name]
+    if os.environ.get("KCONV_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_sarif_validates_against_the_official_schema(result: LintResult) -> None:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"SARIF schema not available ({SARIF_SCHEMA}: shared corpora absent)")
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    document = json.loads(render(result, "sarif"))
+    jsonschema.Draft4Validator(schema).validate(document)
+    run = document["runs"][0]
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    for item in run["results"]:
+        assert rule_ids[item["ruleIndex"]] == item["ruleId"]
+    regions = [item["locations"][0]["physicalLocation"]["region"] for item in run["results"]]
+    assert all(region["startLine"] >= 1 and region["startColumn"] >= 1 for region in regions)
+
+
+def test_json_contract(result: LintResult) -> None:
+    data = json.loads(render(result, "json"))
+    assert set(data) == {"findings", "summary"}
+    keys = {"rule", "severity", "file", "line", "column", "kind", "namespace", "name", "message"}
+    assert all(set(finding) == keys for finding in data["findings"])
+    assert data["summary"] == {"files": 3, "objects": 3, "errors": 4, "warnings": 1, "infos": 0}
+
+
+def test_junit_is_well_formed(result: LintResult) -> None:
+    root = ElementTree.fromstring(render(result, "junit"))
+    assert root.get("failures") == "5"
+    names = [suite.get("name") for suite in root.iter("testsuite")]
+    assert names == ["fixtures/report/input/broken.yaml", "fixtures/report/input/workloads.yaml"]
+
+
+def test_clean_result_in_every_format() -> None:
+    empty = LintResult(findings=[], files=2, objects=5)
+    assert render(empty, "text") == "No problems found (2 files, 5 objects).\n"
+    assert render(empty, "github") == ""
+    assert json.loads(render(empty, "json"))["findings"] == []
+    root = ElementTree.fromstring(render(empty, "junit"))
+    assert root.get("failures") == "0" and root.find("testsuite/testcase") is not None
+    assert json.loads(render(empty, "sarif"))["runs"][0]["results"] == []
+
+
+def finding(message: str, line: int | None = 3, column: int | None = 5) -> Finding:
+    return Finding(
+        "KC101",
+        "privileged-container",
+        Severity.WARNING,
+        message,
+        Location("a,b:c.yaml", line, column),
+    )
+
+
+def test_github_escaping() -> None:
+    assert github_line(finding("50% bad\nsecond line")) == (
+        "::warning file=a%2Cb%3Ac.yaml,line=3,col=5,title=KC101 privileged-container"
+        "::50% bad%0Asecond line".replace("50% bad", "50%25 bad")
+    )
+    assert github_line(finding("m", None, None)) == (
+        "::warning file=a%2Cb%3Ac.yaml,title=KC101 privileged-container::m"
+    )
+
+
+def test_text_colour_and_quiet() -> None:
+    result = LintResult(findings=[finding("m")], files=1, objects=1)
+    coloured = render_text(result, color=True)
+    assert "\x1b[33mwarning\x1b[0m" in coloured
+    assert "\x1b[" not in render_text(result)
+    assert render_text(result, quiet=True) == (
+        "a,b:c.yaml:3:5: warning KC101 m (privileged-container)\n"
+    )
