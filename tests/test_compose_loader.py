@@ -519,3 +519,16 @@ def test_stdin(tmp_path: Path) -> None:
         ["-"], working_dir=str(tmp_path), environ={}, stdin_text="services:\n  a: {image: x}\n"
     )
     assert project.services["a"].origin.file == "<stdin>"
+
+
+def test_errors_redact_secret_looking_values(tmp_path: Path) -> None:
+    token = "ghp_" + "A1b2C3d4E5" * 3 + "abcdef"
+    exc = error(tmp_path, f"services:\n  a:\n    image: x\n    mem_limit: {token}\n")
+    assert token not in str(exc)
+    assert "<redacted>" in exc.message and exc.location.line == 4
+    exc = error(
+        tmp_path,
+        "services:\n  a:\n    image: x\n    mem_limit: ${DB_PASSWORD}\n",
+        environ={"DB_PASSWORD": "correct-horse-battery"},
+    )
+    assert "correct-horse-battery" not in str(exc)

@@ -53,6 +53,48 @@ def load_project(
     stdin_text: str | None = None,
 ) -> Project:
     """Load, merge and normalise a compose project. Raises InputError on any problem."""
+    try:
+        return _load(
+            files, working_dir, project_name, profiles, env_files, interpolate, environ, stdin_text
+        )
+    except InputError as exc:
+        raise _scrubbed(exc, environ) from None
+
+
+def _scrubbed(exc: InputError, environ: Mapping[str, str] | None) -> InputError:
+    """The error with secret-looking values (quoted in it, or from the environment) redacted."""
+    import re
+
+    from kconv.secrets import REDACTED, is_secret_name, looks_like_secret_value, redact
+
+    env = os.environ if environ is None else environ
+    secrets = {value for name, value in env.items() if value and is_secret_name(name)}
+    message = redact(exc.message, secrets) if secrets else exc.message
+
+    def hide(match: re.Match[str]) -> str:
+        inner = match.group(2)
+        return (
+            match.group(1)
+            + (REDACTED if looks_like_secret_value(inner) else inner)
+            + match.group(3)
+        )
+
+    message = re.sub(r"(['\"])([^'\"]{8,})(['\"])", hide, message)
+    if message == exc.message:
+        return exc
+    return type(exc)(message, exc.location)
+
+
+def _load(
+    files: Sequence[str],
+    working_dir: str | None,
+    project_name: str | None,
+    profiles: Sequence[str],
+    env_files: Sequence[str] | None,
+    interpolate: bool,
+    environ: Mapping[str, str] | None,
+    stdin_text: str | None,
+) -> Project:
     from kconv.compose.build import build_project
 
     process_env = dict(os.environ if environ is None else environ)
