@@ -225,7 +225,7 @@ def _reduce(node: Any) -> Any:
     return out
 
 
-def _link(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def _link(node: dict[str, Any], defs: _Definitions) -> dict[str, Any]:
     """Replace `$ref`s below `node` (in place) by the definitions they name; return the node.
 
     A node that is only a `$ref` becomes the definition object itself (shared, so recursive
@@ -244,7 +244,7 @@ def _link(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _linked(node: Any, defs: dict[str, Any]) -> Any:
+def _linked(node: Any, defs: _Definitions) -> Any:
     if not isinstance(node, dict):
         return node
     if "$ref" not in node:
@@ -258,19 +258,44 @@ def _linked(node: Any, defs: dict[str, Any]) -> Any:
     return rest
 
 
+class _Definitions:
+    """The definitions of `_definitions.json`, reduced and linked when first used.
+
+    A kind reaches a few hundred of the ~860 definitions; preparing only those keeps the first
+    validation of a run cheap.
+    """
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+        self._done: dict[str, Any] = {}
+        self._aliasing: set[str] = set()
+
+    def __getitem__(self, name: str) -> Any:
+        done = self._done.get(name)
+        if done is not None:
+            return done
+        reduced = _reduce(self._raw[name])
+        if set(reduced) == {"$ref"}:  # an alias of another definition
+            target = _ref_name(reduced["$ref"])
+            if name in self._aliasing:
+                return {}  # an alias cycle constrains nothing
+            self._aliasing.add(name)
+            node = self[target]
+            self._aliasing.discard(name)
+        else:
+            node = {}
+            self._done[name] = node  # before linking: recursive definitions find it
+            node.update(reduced)
+            _link(node, self)
+        self._done[name] = node
+        return node
+
+
 @cache
-def _definitions(version: str, strict: bool) -> dict[str, Any]:
-    """`_definitions.json` of one folder, reduced and linked; loaded once per process."""
+def _definitions(version: str, strict: bool) -> _Definitions:
+    """`_definitions.json` of one folder; read once per process."""
     raw = _read_json(os.path.join(_folder(version, strict), "_definitions.json"))
-    defs = {name: _reduce(schema) for name, schema in raw["$defs"].items()}
-    for name in list(defs):  # a definition that is only a $ref is an alias of its target
-        seen = {name}
-        while set(defs[name]) == {"$ref"} and _ref_name(defs[name]["$ref"]) not in seen:
-            seen.add(_ref_name(defs[name]["$ref"]))
-            defs[name] = defs[_ref_name(defs[name]["$ref"])]
-    for schema in defs.values():
-        _link(schema, defs)
-    return defs
+    return _Definitions(raw["$defs"])
 
 
 def _schema_filename(api_version: str, kind: str) -> str:
