@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kconv import yamlio
 from kconv.cli import cli
 from kconv.lint.checks import load_all
 from kconv.lint.context import LintContext
@@ -191,6 +194,7 @@ def test_min_replicas_param_and_hpa_namespace() -> None:
         "available during rollouts"
     ]
     assert run_check("min-replicas", behind + HPA % "", {"min-replicas": 3}) == []
+    assert run_check("min-replicas", behind, {"min-replicas": 3}, partial=True) == []
     other_namespace = HPA.replace("name: web%s}", "name: web, namespace: x}")
     assert run_check("min-replicas", behind + other_namespace, {"min-replicas": 3}) != []
 
@@ -224,3 +228,111 @@ def test_cli_reports_reliability_findings(tmp_path: Path) -> None:
     assert f"{manifest}:10:11: warning KC206" in result.output
     result = CliRunner().invoke(cli, ["lint", "--select", "KC202", str(manifest)])
     assert result.exit_code == 0, result.output  # warnings do not fail by default
+
+
+# -- robustness: malformed objects never crash a check --------------------------------------------
+
+MY_CHECKS = sorted(KINDS)
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 70000) | st.sampled_from(["", "x", "http", "80"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "port",
+                    "ports",
+                    "selector",
+                    "matchLabels",
+                    "matchExpressions",
+                    "key",
+                    "operator",
+                    "values",
+                    "labels",
+                    "containers",
+                    "env",
+                    "valueFrom",
+                    "replicas",
+                    "template",
+                    "spec",
+                    "metadata",
+                    "service",
+                    "backend",
+                    "rules",
+                    "http",
+                    "paths",
+                    "scaleTargetRef",
+                    "kind",
+                    "resources",
+                    "requests",
+                    "limits",
+                    "readinessProbe",
+                    "httpGet",
+                    "targetPort",
+                    "configMapKeyRef",
+                    "secretRef",
+                    "volumes",
+                    "items",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+BASE_POINTERS = [
+    "/spec",
+    "/spec/template",
+    "/spec/template/spec",
+    "/spec/selector",
+    "/spec/template/spec/containers",
+    "/spec/template/metadata/labels",
+    "/spec/ports",
+    "/spec/rules",
+    "/spec/scaleTargetRef",
+    "/spec/podSelector",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(
+        [
+            "Deployment",
+            "Pod",
+            "CronJob",
+            "Job",
+            "StatefulSet",
+            "ReplicationController",
+            "Service",
+            "Ingress",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "LimitRange",
+            "ConfigMap",
+        ]
+    ),
+    pointer=st.sampled_from(BASE_POINTERS),
+    value=junk,
+)
+def test_checks_survive_malformed_objects(kind: str, pointer: str, value: object) -> None:
+    body: dict = {"apiVersion": "v1", "kind": kind, "metadata": {"name": "x"}}
+    node = body
+    tokens = pointer.strip("/").split("/")
+    for token in tokens[:-1]:
+        node = node.setdefault(token, {})
+    node[tokens[-1]] = value
+    text = yamlio.dump_yaml(body)
+    manifests = ManifestSet()
+    load_text(manifests, text + "---\n" + text.replace("name: x", "name: y"), "fuzz.yaml")
+    ctx = LintContext(objects=manifests.objects)
+    for key in MY_CHECKS:
+        params = {"resource": "cpu"} if key == "resource-requirements" else {}
+        run = CHECKS[key].factory(params)
+        for obj in manifests.objects:
+            for violation in run(obj, ctx):
+                assert violation.message and violation.message[0].islower()
+                obj.location(violation.pointer)  # every pointer resolves to a location

@@ -112,6 +112,28 @@ def map_selector_matches(selector: Any, labels: Mapping[str, Any] | None) -> boo
     return all(normalised.get(str(key)) == label_value(value) for key, value in selector.items())
 
 
+def describe_labels(labels: Any) -> str:
+    """`a=1, b=2` for a label map or map selector (sorted; "" when empty or not a map)."""
+    if not isinstance(labels, Mapping):
+        return ""
+    pairs = sorted((str(key), label_value(value)) for key, value in labels.items())
+    return ", ".join(f"{key}={value}" for key, value in pairs)
+
+
+def describe_label_selector(selector: Any) -> str:
+    """A LabelSelector as text: `app=web; tier In (a,b)`, `{}` when empty."""
+    if not isinstance(selector, Mapping):
+        return "no selector"
+    parts = [describe_labels(selector.get("matchLabels"))]
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping):
+            values = expression.get("values")
+            shown = ",".join(label_value(v) for v in values) if isinstance(values, list) else ""
+            parts.append(f"{expression.get('key')} {expression.get('operator')} ({shown})")
+    return "; ".join(part for part in parts if part) or "{}"
+
+
 # -- pods of the run ----------------------------------------------------------------------------
 
 
@@ -230,6 +252,8 @@ def hpas_targeting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
 
 __all__ = [
     "PodTemplate",
+    "describe_label_selector",
+    "describe_labels",
     "hpas_targeting",
     "is_empty_label_selector",
     "is_valid_label_selector",

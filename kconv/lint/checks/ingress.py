@@ -30,7 +30,7 @@ def _backend(data: Any, pointer: str) -> Backend | None:
     if not isinstance(data, dict):
         return None
     service = data.get("service")
-    if isinstance(service, dict) and service.get("name"):
+    if isinstance(service, dict) and isinstance(service.get("name"), str) and service["name"]:
         port = service.get("port")
         port = port if isinstance(port, dict) else {}
         key = "number" if port.get("number") is not None else "name"
@@ -40,7 +40,7 @@ def _backend(data: Any, pointer: str) -> Backend | None:
             port.get(key),
             f"{pointer}/service/port/{key}",
         )
-    if data.get("serviceName"):
+    if isinstance(data.get("serviceName"), str) and data["serviceName"]:
         return Backend(
             str(data["serviceName"]),
             f"{pointer}/serviceName",
@@ -58,7 +58,8 @@ def backends(obj: K8sObject) -> Iterator[Backend]:
             yield found
     rules = obj.get("/spec/rules")
     for rule_index, rule in enumerate(rules if isinstance(rules, list) else ()):
-        paths = rule.get("http", {}).get("paths") if isinstance(rule, dict) else None
+        http = rule.get("http") if isinstance(rule, dict) else None
+        paths = http.get("paths") if isinstance(http, dict) else None
         if not isinstance(paths, list):
             continue
         for path_index, path in enumerate(paths):

@@ -111,7 +111,11 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
                     continue
                 for handler in HANDLERS:
                     action = probe.get(handler)
-                    if not isinstance(action, dict) or action.get("port") in (None, ""):
+                    if not isinstance(action, dict) or not isinstance(
+                        action.get("port"), str | int
+                    ):
+                        continue  # no port, or a malformed one (schema validation reports it)
+                    if action["port"] == "" or isinstance(action["port"], bool):
                         continue
                     port = action["port"]
                     number = _as_number(port)

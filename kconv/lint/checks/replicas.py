@@ -39,8 +39,11 @@ def min_replicas(params: Mapping[str, Any]) -> CheckFn:
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         replicas = _replicas(obj)
-        # replicas: 0 is a workload parked on purpose; an HPA owns the replica count.
-        if replicas is None or replicas == 0 or replicas >= minimum or hpas_targeting(ctx, obj):
+        # replicas: 0 is a workload parked on purpose; an HPA owns the replica count (and in a
+        # partial run the HPA may be in a file this run did not see).
+        if replicas is None or replicas == 0 or replicas >= minimum or ctx.partial:
+            return
+        if hpas_targeting(ctx, obj):
             return
         services = sorted(service.name for service in services_selecting(ctx, obj))
         if not services:

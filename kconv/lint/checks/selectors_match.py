@@ -9,6 +9,7 @@ from typing import Any
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
 from kconv.lint.selectors import (
+    describe_labels,
     is_empty_label_selector,
     label_selector_matches,
     map_selector_matches,
@@ -47,7 +48,7 @@ def selector_matches_template(params: Mapping[str, Any]) -> CheckFn:
             matches = label_selector_matches(selector, labels)
         if matches:
             return
-        shown = ", ".join(f"{key}={value}" for key, value in sorted(labels.items())) or "none"
+        shown = describe_labels(labels) or "none"
         yield Violation(
             f'selector of {obj.kind.lower()} "{obj.name}" does not match its pod template '
             f"labels ({shown})",

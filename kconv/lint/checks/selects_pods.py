@@ -12,19 +12,17 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
-from kconv.lint.selectors import is_empty_label_selector, pods_selected
+from kconv.lint.selectors import (
+    describe_label_selector,
+    is_empty_label_selector,
+    pods_selected,
+)
 from kconv.model.k8s import K8sObject
 
 
 def _describe(selector: Any) -> str:
-    if not isinstance(selector, dict):
-        return "no selector"
-    parts = [f"{key}={value}" for key, value in sorted((selector.get("matchLabels") or {}).items())]
-    for expression in selector.get("matchExpressions") or ():
-        if isinstance(expression, dict):
-            values = ",".join(str(value) for value in expression.get("values") or ())
-            parts.append(f"{expression.get('key')} {expression.get('operator')} ({values})")
-    return "selector " + ("; ".join(parts) or "{}")
+    shown = describe_label_selector(selector)
+    return shown if shown == "no selector" else f"selector {shown}"
 
 
 @check("pdb-selects-pods", cross_object=True)

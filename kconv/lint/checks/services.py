@@ -8,7 +8,12 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
-from kconv.lint.selectors import PodTemplate, pods_selected_by_map, service_selector
+from kconv.lint.selectors import (
+    PodTemplate,
+    describe_labels,
+    pods_selected_by_map,
+    service_selector,
+)
 from kconv.model.k8s import K8sObject
 
 
@@ -21,7 +26,7 @@ def service_selects_pods(params: Mapping[str, Any]) -> CheckFn:
         if ctx.partial or selector is None:
             return
         if not pods_selected_by_map(ctx, obj.namespace, selector):
-            shown = ", ".join(f"{key}={value}" for key, value in sorted(selector.items()))
+            shown = describe_labels(selector)
             yield Violation(
                 f'service "{obj.name}" selects no pods (selector {shown})', "/spec/selector"
             )
@@ -47,8 +52,8 @@ def service_target_port(params: Mapping[str, Any]) -> CheckFn:
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         selector = service_selector(obj)
         ports = obj.get("/spec/ports")
-        if selector is None or not isinstance(ports, list):
-            return
+        if ctx.partial or selector is None or not isinstance(ports, list):
+            return  # in a partial run, selected pods may declare the port in unseen files
         templates = pods_selected_by_map(ctx, obj.namespace, selector)
         if not templates:
             return  # nothing selected: service-selects-pods reports that
