@@ -128,7 +128,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SECRET_VALUE_PATTERNS = tuple(
     re.compile(pattern)
     for pattern in (
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+        r"-+\s*BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE KEY(?:\s+BLOCK)?\s*-+",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",  # AWS access key id
         r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",  # GitHub tokens
         r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
@@ -156,6 +156,8 @@ def is_secret_name(name: str) -> bool:
     tokens = name_tokens(name)
     if not tokens or tokens[-1] in _REFERENCE_SUFFIXES:
         return False
+    if len(tokens) > 2 and tokens[0] == "azure" and tokens[-1] == "key":
+        return True  # AZURE_STORAGE_ACCOUNT_KEY and friends (polaris)
     for index, token in enumerate(tokens):
         if token in _SECRET_WORDS:
             return True

@@ -324,22 +324,8 @@ def test_cli_security_fixture_exit_codes() -> None:
 
 # -- parity with the anchors' fixtures ------------------------------------------------------------
 
-# Kinds the anchors lint that kconv does not model as pod carriers.
-UNMODELLED_KINDS = {"DeploymentConfig": "OpenShift kind; not a pod-carrying kind in kconv's model"}
-
 # (tool, fixture file, object) -> why kconv deliberately differs.
-KNOWN_DISAGREEMENTS: dict[tuple[str, str, str], str] = {
-    (
-        "polaris",
-        "polaris/test/checks/sensitiveConfigmapContent/failure.key_azure_batch_key.yaml",
-        "ConfigMap/test-config",
-    ): "AZURE_BATCH_KEY: kconv.secrets does not treat AZURE_*_KEY names as secrets (yet)",
-    (
-        "polaris",
-        "polaris/test/checks/sensitiveContainerEnvVar/failure.value_private_key.yaml",
-        "Pod/test-pod",
-    ): "'---BEGIN OPENSSH PRIVATE KEY---' with three dashes is not a PEM header for kconv.secrets",
-}
+KNOWN_DISAGREEMENTS: dict[tuple[str, str, str], str] = {}
 
 _VERSION = re.compile(r"KubernetesVersion: (?:config\.Semver\{Major: )?(\d+)(?:, Minor: |\.)(\d+)")
 
@@ -370,7 +356,7 @@ def test_parity_with_anchor_fixtures() -> None:
             continue
         parts = row["object"].split("/")
         kind, name = parts[0], parts[-1]
-        if kind in UNMODELLED_KINDS or name == "?":
+        if name == "?":
             continue
         namespace = parts[1] if len(parts) == 3 else None
         version = _VERSION.search(row["config"])

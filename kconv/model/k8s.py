@@ -17,6 +17,7 @@ POD_SPEC_POINTERS: dict[str, str] = {
     "Job": "/spec/template/spec",
     "ReplicationController": "/spec/template/spec",
     "CronJob": "/spec/jobTemplate/spec/template/spec",
+    "DeploymentConfig": "/spec/template/spec",  # OpenShift
 }
 
 # Named kind groups that rule specs may use in `kinds:` (besides plain kind names).
@@ -24,7 +25,14 @@ KIND_GROUPS: dict[str, frozenset[str]] = {
     "PodController": frozenset(POD_SPEC_POINTERS),
     "Workload": frozenset(POD_SPEC_POINTERS) - {"Pod"},
     "DeploymentLike": frozenset(
-        {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+        {
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "ReplicationController",
+            "DeploymentConfig",
+        }
     ),
 }
 
