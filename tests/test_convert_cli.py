@@ -177,3 +177,34 @@ def test_bad_option_values_exit_2(project: Path) -> None:
     assert invoke("compose.yaml", "--volumes", "nfs").exit_code == 2
     assert invoke("compose.yaml", "-n", "Bad_NS").exit_code == 2
     assert invoke("compose.yaml", "-o", "x", "--stdout").exit_code == 2
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "webapp" / "compose.yaml"
+
+
+def test_readme_example_converts_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kubernetes_validate
+
+    monkeypatch.delenv("POSTGRES_PASSWORD", raising=False)
+    result = invoke(str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
+    assert ": error: " not in result.stderr
+    objects = list(yaml.safe_load_all(result.stdout))
+    kinds = [o["kind"] for o in objects]
+    assert kinds.count("Deployment") == 4 and "Ingress" in kinds
+    assert "PersistentVolumeClaim" in kinds and "Secret" in kinds
+    for body in objects:
+        kubernetes_validate.validate(body, "1.37", strict=True)
+    config_maps = [o for o in objects if o["kind"] == "ConfigMap"]
+    assert all("SECRET" not in key for cm in config_maps for key in cm.get("data", {}))
+
+
+def test_stdin_compose(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["convert", "-", "--no-lint", "-q"],
+        input="services:\n  a:\n    image: x\n    ports: ['80']\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert [d["kind"] for d in yaml.safe_load_all(result.stdout)] == ["Deployment", "Service"]
