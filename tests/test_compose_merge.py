@@ -429,3 +429,20 @@ def test_optional_dependency_on_disabled_service(tmp_path: Path) -> None:
         "  debug:\n    image: y\n    profiles: [debug]\n",
     )
     assert list(load_project([path], environ={}).services) == ["web"]
+
+
+def test_extends_naming_its_own_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  base:\n    image: b\n  app:\n    extends:\n"
+        "      file: ./compose.yaml\n      service: base\n",
+    )
+    assert load_project([path], environ={}).services["app"].image == "b"
+
+
+def test_extends_cycle_between_files(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "services:\n  a:\n    extends: {file: b.yaml, service: b}\n")
+    write(tmp_path, "b.yaml", "services:\n  b:\n    extends: {file: a.yaml, service: a}\n")
+    with pytest.raises(InputError, match="extends cycle"):
+        load_project([str(tmp_path / "a.yaml")], environ={})

@@ -46,6 +46,8 @@ def resolve_extends(
         other = spec.get("file")
         local = {k: v for k, v in service.items() if k != "extends"}
         local_tree = (sub[0], {k: v for k, v in (sub[1] or {}).items() if k != "extends"})
+        if other and _same_file(str(other), path):
+            other = None  # `file:` naming this very file: a same-file extends
         if other:
             base, base_tree = _from_file(
                 str(other), str(target), path, context, load_file, spec_tree, name
@@ -68,6 +70,13 @@ def resolve_extends(
     for name in services:
         resolved[name], trees[name] = resolve(name, ())
     return {**data, "services": resolved}, (tree[0], {**tree[1], "services": (stree[0], trees)})
+
+
+def _same_file(other: str, path: str) -> bool:
+    if path == "-":
+        return False
+    here = os.path.dirname(os.path.abspath(path))
+    return os.path.abspath(os.path.join(here, other)) == os.path.abspath(path)
 
 
 def _from_file(
