@@ -182,14 +182,6 @@ def test_selector_mismatch_on_plain_map_selectors() -> None:
 
 # Rows where kconv deliberately differs from the anchor, with the reason (file, object, check).
 KNOWN_DIFFERENCES: dict[tuple[str, str, str], str] = {}
-for _check in ("no-liveness-probe", "no-readiness-probe"):
-    KNOWN_DIFFERENCES[
-        (f"kube-linter/tests/checks/{_check}.yml", "DeploymentConfig/app2", _check)
-    ] = "OpenShift DeploymentConfig is not a pod-carrying kind in kconv.model.k8s yet"
-for _check in ("unset-cpu-requirements", "unset-memory-requirements"):
-    KNOWN_DIFFERENCES[
-        (f"kube-linter/tests/checks/{_check}.yml", "DeploymentConfig/app2", _check)
-    ] = "OpenShift DeploymentConfig is not a pod-carrying kind in kconv.model.k8s yet"
 _KS = "kube-score/score/testdata/"
 KNOWN_DIFFERENCES.update(
     {
