@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -385,3 +386,26 @@ def test_same_verdict_and_places_as_plain_jsonschema(data: st.DataObject) -> Non
         else:
             expected.add(pointer)
     assert {e.pointer for e in ours} == expected
+
+
+CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+
+
+@pytest.mark.skipif(not (CORPORA / "linters").is_dir(), reason=f"no corpora at {CORPORA}")
+def test_same_verdict_as_plain_jsonschema_on_the_corpora_manifests() -> None:
+    from kconv.manifests import load_paths
+
+    manifests = load_paths([str(CORPORA / "linters"), str(CORPORA / "kompose")])
+    compared, differing = 0, []
+    for obj in manifests.objects:
+        for strict in (False, True):
+            try:
+                ours = kschema.validate(obj.body, NEWEST, strict)
+            except NoSchema:
+                continue
+            theirs = list(_REFERENCE[strict](obj.body).iter_errors(obj.body))
+            compared += 1
+            if bool(ours) != bool(theirs):
+                differing.append((obj.file, obj.ref, strict))
+    assert compared >= 1000
+    assert differing == []
