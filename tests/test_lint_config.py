@@ -126,3 +126,16 @@ def test_custom_rule_ids_must_not_clash(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="rule 'KC001' is defined twice"):
         lint(load_paths([str(FIXTURES / "custom" / "manifests.yaml")]), config=config)
+
+
+def test_configuration_docs_examples_are_valid() -> None:
+    from kconv.lint.engine import choose_rules
+    from kconv.lint.registry import load_rules
+
+    docs = FIXTURES.parent.parent / "docs" / "configuration.md"
+    blocks = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 2
+    for block in blocks:
+        config = parse_config(block, "docs/configuration.md")
+        chosen = choose_rules(load_rules(config.custom_rules), config)
+        assert chosen
