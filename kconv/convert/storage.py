@@ -30,7 +30,8 @@ def _inside(path: str, directory: str) -> bool:
 def _shown(build: ServiceBuild, path: str) -> str:
     """A bind source as the user wrote it: relative inside the project, absolute outside."""
     if _inside(path, build.project.working_dir):
-        return "./" + os.path.relpath(path, build.project.working_dir).replace(os.sep, "/")
+        relative = os.path.relpath(path, build.project.working_dir).replace(os.sep, "/")
+        return "." if relative == "." else f"./{relative}"
     return path
 
 
@@ -115,7 +116,7 @@ def _files_of(path: str) -> tuple[list[str], list[str]]:
     files, skipped = [], []
     for entry in sorted(os.listdir(path)):
         full = os.path.join(path, entry)
-        (files if os.path.isfile(full) else skipped).append(entry)
+        (files if os.path.isfile(full) and not os.path.islink(full) else skipped).append(entry)
     return files, skipped
 
 
@@ -182,11 +183,19 @@ def _bind(build: ServiceBuild, mount: Mount, mode: str, index: int) -> tuple[str
         )
         return name, None
     inside = _inside(source, build.project.working_dir)
-    if inside and os.path.exists(source) and mode != "emptyDir":
+    tree = os.path.isdir(source) and (
+        os.path.samefile(source, build.project.working_dir) or _files_of(source)[1]
+    )
+    if inside and os.path.exists(source) and mode != "emptyDir" and not tree:
         return _project_file(build, mount, source)
     name = f"empty-{index}"
     build.add_volume({"name": name, "emptyDir": {}})
-    if not inside:
+    if tree and mode != "emptyDir":
+        why = (
+            "is a folder tree (source code?) that a ConfigMap cannot hold: build it into "
+            "the image or use a named volume"
+        )
+    elif not inside:
         why = "is outside the project (use --volumes hostPath to mount it from the node)"
     elif mode == "emptyDir":
         why = "is replaced by an empty directory (--volumes emptyDir)"

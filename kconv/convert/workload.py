@@ -214,7 +214,7 @@ def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str,
             spec["jobTemplate"] = {"spec": job}
         else:
             spec.update(job)
-            build.info("restart", f"restart {condition!r}: converted to a Job that runs once")
+            build.info("restart", f"restart {condition!r}: converted to a Job (runs to completion)")
     else:
         spec["template"] = template
     if kind == "StatefulSet" and build.claim_templates:
