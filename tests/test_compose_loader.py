@@ -532,3 +532,12 @@ def test_errors_redact_secret_looking_values(tmp_path: Path) -> None:
         environ={"DB_PASSWORD": "correct-horse-battery"},
     )
     assert "correct-horse-battery" not in str(exc)
+
+
+def test_compose_file_and_project_name_from_dotenv(tmp_path: Path) -> None:
+    write(tmp_path, "custom.yaml", "services:\n  a: {image: one}\n")
+    write(tmp_path, ".env", "COMPOSE_FILE=custom.yaml\nCOMPOSE_PROJECT_NAME=from_dotenv\n")
+    project = load_project(working_dir=str(tmp_path), environ={})
+    assert list(project.services) == ["a"]
+    assert project.name == "from_dotenv"
+    assert project.files[0].endswith("custom.yaml")

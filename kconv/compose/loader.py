@@ -98,7 +98,10 @@ def _load(
     from kconv.compose.build import build_project
 
     process_env = dict(os.environ if environ is None else environ)
-    paths = discovery.choose_files(files, working_dir, process_env)
+    lookup_env: Mapping[str, str] = process_env
+    if not files:  # COMPOSE_FILE may come from the .env of the working directory
+        lookup_env = project_environment(working_dir or os.getcwd(), env_files, process_env)
+    paths = discovery.choose_files(files, working_dir, lookup_env)
     first = paths[0]
     if working_dir is not None:
         project_dir = os.path.abspath(working_dir)
