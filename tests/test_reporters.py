@@ -72,7 +72,7 @@ def result(monkeypatch: pytest.MonkeyPatch) -> LintResult:
     return lint(manifests, config=LintConfig(), rules=rules)
 
 
-@pytest.mark.parametrize("name", FORMATS)
+@pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden(result: LintResult, name: str) -> None:
     # the kconv version appears in SARIF; keep goldens independent of releases
     output = render(result, name).replace(f'"version": "{__version__}"', '"version": "VERSION"')
@@ -151,3 +151,10 @@ def test_text_colour_and_quiet() -> None:
     assert render_text(result, quiet=True) == (
         "a,b:c.yaml:3:5: warning KC101 m (privileged-container)\n"
     )
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format_renders(result: LintResult, name: str) -> None:
+    output = render(result, name)
+    assert output.endswith("\n")
+    assert "workloads.yaml" in output
