@@ -208,3 +208,15 @@ def test_stdin_compose(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert [d["kind"] for d in yaml.safe_load_all(result.stdout)] == ["Deployment", "Service"]
+
+
+def test_lint_findings_point_at_the_compose_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    security = Path(__file__).resolve().parent.parent / "fixtures" / "convert" / "security"
+    monkeypatch.chdir(security)
+    result = invoke("compose.yaml")
+    assert result.exit_code == 1  # privileged: true is an error finding
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [
+        "compose.yaml:14:5: error: KC101 privileged-container: generated "
+        'Deployment/root-power: container "root-power" runs privileged'
+    ]

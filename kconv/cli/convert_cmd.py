@@ -210,7 +210,7 @@ def convert_command(
     if not no_lint:
         from kconv.convert.lint import lint_result
 
-        findings = lint_result(result, options.kubernetes_version)
+        findings = lint_result(result, options.kubernetes_version, project)
         lint_errors = sum(1 for note in findings if note.severity == "error")
         notes.extend(findings)
     if not quiet:

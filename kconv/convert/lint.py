@@ -4,11 +4,59 @@ from __future__ import annotations
 
 from kconv.convert.notes import Note
 from kconv.convert.pipeline import ConvertResult
+from kconv.model.compose import Project
 from kconv.model.location import Location
 
+# The compose key that decides what a lint rule (by name) looks at.
+RULE_KEYS = {
+    "privileged-container": ("privileged",),
+    "privilege-escalation": ("privileged",),
+    "run-as-root": ("user",),
+    "writable-root-filesystem": ("read_only",),
+    "host-network": ("network_mode",),
+    "host-pid": ("pid",),
+    "host-ipc": ("ipc",),
+    "sensitive-host-mount": ("volumes",),
+    "container-runtime-socket": ("volumes",),
+    "host-port": ("ports",),
+    "dangerous-capabilities": ("cap_add",),
+    "capabilities-not-dropped": ("cap_drop", "cap_add"),
+    "missing-readiness-probe": ("healthcheck",),
+    "missing-liveness-probe": ("healthcheck",),
+    "identical-probes": ("healthcheck",),
+    "probe-port-not-declared": ("healthcheck",),
+    "missing-cpu-request": ("deploy",),
+    "missing-memory-request": ("deploy",),
+    "missing-cpu-limit": ("deploy",),
+    "missing-memory-limit": ("deploy",),
+    "too-few-replicas": ("deploy",),
+    "latest-tag": ("image",),
+    "duplicate-env-var": ("environment",),
+    "env-secret-literal": ("environment",),
+    "configmap-secret-data": ("env_file", "environment"),
+}
 
-def lint_result(result: ConvertResult, kubernetes_version: str | None = None) -> list[Note]:
-    """One note per lint finding on the generated objects, located in the compose file."""
+
+def _place(project: Project | None, origin: Location, rule_name: str) -> Location:
+    """The compose key's location for a finding when the service wrote that key."""
+    if project is None:
+        return origin
+    for service in project.services.values():
+        if service.origin == origin:
+            for key in RULE_KEYS.get(rule_name, ()):
+                if key in service.locations:
+                    return service.locations[key]
+    return origin
+
+
+def lint_result(
+    result: ConvertResult, kubernetes_version: str | None = None, project: Project | None = None
+) -> list[Note]:
+    """One note per lint finding on the generated objects, located in the compose file.
+
+    With the project, a finding points at the compose key behind it (`privileged:`), else at
+    the service.
+    """
     from kconv.lint.engine import lint
     from kconv.manifests import ManifestSet, load_text
     from kconv.yamlio import dump_documents
@@ -21,7 +69,8 @@ def lint_result(result: ConvertResult, kubernetes_version: str | None = None) ->
         origins.setdefault((body["kind"], body["metadata"]["name"]), origin)
     notes = []
     for finding in report.findings:
-        where = origins.get((finding.kind or "", finding.object_name or ""), finding.location)
+        where = origins.get((finding.kind or "", finding.object_name or ""))
+        where = finding.location if where is None else _place(project, where, finding.name)
         subject = f"{finding.kind}/{finding.object_name}" if finding.kind else "output"
         severity = str(getattr(finding.severity, "name", finding.severity)).lower()
         notes.append(
