@@ -39,6 +39,16 @@ def _crash(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
+@check("test-engine-bad-yield")
+def _bad_yield(params: Mapping[str, Any]) -> CheckFn:
+    """Yields something that is not a Violation."""
+
+    def run(obj: Any, ctx: Any) -> Iterable[Violation]:
+        yield "not a violation " + "x" * 500  # type: ignore[misc]
+
+    return run
+
+
 @check("test-engine-peers", cross_object=True)
 def _peers(params: Mapping[str, Any]) -> CheckFn:
     """Reports how many ConfigMaps share the object's namespace; also records the version."""
@@ -139,6 +149,17 @@ def test_a_crashing_check_becomes_an_internal_error_finding() -> None:
         crashes[0].message
     )
     assert any(f.rule == "TE103" for f in result.findings)  # the run went on
+
+
+def test_a_check_yielding_garbage_becomes_an_internal_error() -> None:
+    bad = spec("TE104", "bad-yield", "test-engine-bad-yield", kinds=["Deployment"])
+    [finding] = lint(manifests(), rules=[bad]).findings
+    assert finding.rule == INTERNAL_ERROR_ID
+    assert finding.message.startswith(
+        "rule TE104 bad-yield crashed on Deployment prod/web: AttributeError:"
+    )
+    assert len(finding.message) < 300
+    assert (finding.location.line, finding.location.column) == (6, 1)
 
 
 def test_cross_object_checks_see_namespaces() -> None:

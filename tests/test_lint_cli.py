@@ -172,3 +172,35 @@ def test_help_lists_options() -> None:
     out = CliRunner().invoke(cli, ["lint", "--help"]).stdout
     for option in ("--format", "--fail-on", "--select", "--no-schema", "--no-suppressions"):
         assert option in out
+
+
+def test_undecodable_stdin_is_a_finding(folder: Path) -> None:
+    result = CliRunner().invoke(cli, ["lint", "--select", "KC00", "-"], input=b"a: \xff\n")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "<stdin>:1: error KC004 invalid UTF-8 text (byte 3) (unreadable-file)\n"
+    )
+
+
+def test_bad_kubernetes_version_is_a_usage_error(folder: Path) -> None:
+    code, _, err = run("--kubernetes-version", "latest", "clean.yaml")
+    assert code == 2
+    assert "'latest' is not a Kubernetes version such as 1.29" in err
+
+
+class _Tty:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kconv.cli import lint_cmd
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(lint_cmd.click, "get_text_stream", lambda name: _Tty())
+    assert lint_cmd._use_color(None) is True
+    assert lint_cmd._use_color("report.txt") is False
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: an empty value does not count
+    assert lint_cmd._use_color(None) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert lint_cmd._use_color(None) is False

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+from typing import Any
 
 import click
 
 from kconv.cli.common import handle_errors
+from kconv.model.location import Location
 from kconv.report import FORMATS
 
 SCHEMA_RULES = ("KC010", "KC011")
 SCHEMA_RULE = "KC010"
+_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$")
 
 
 def _use_color(output: str | None) -> bool:
-    if output is not None or "NO_COLOR" in os.environ:
+    if output is not None or os.environ.get("NO_COLOR"):  # no-color.org: set and non-empty
         return False
     stream = click.get_text_stream("stdout")
     return bool(getattr(stream, "isatty", lambda: False)())
@@ -90,7 +94,6 @@ def lint_command(
     from kconv.lint.engine import lint
     from kconv.lint.rule import Severity
     from kconv.lint.selection import split_selectors
-    from kconv.manifests import load_paths
     from kconv.report import render
 
     if not paths:
@@ -98,9 +101,13 @@ def lint_command(
             "nothing to lint: pass manifest files or directories, or - to read stdin "
             "(e.g. `kconv lint k8s/` or `helm template . | kconv lint -`)"
         )
+    if kubernetes_version is not None and not _VERSION.match(kubernetes_version):
+        raise click.BadParameter(
+            f"{kubernetes_version!r} is not a Kubernetes version such as 1.29",
+            param_hint="'--kubernetes-version'",
+        )
     config = load_config(config_path)
-    stdin_text = click.get_text_stream("stdin").read() if "-" in paths else None
-    manifests = load_paths(paths, stdin_text=stdin_text)
+    manifests = _load(paths)
     selected = split_selectors(select)
     ignored = split_selectors(ignore)
     if no_schema:
@@ -130,8 +137,6 @@ def lint_command(
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
-            from kconv.model.location import Location
-
             raise OutputError(
                 f"cannot write report: {exc.strerror or exc}", Location(output)
             ) from None
@@ -139,6 +144,26 @@ def lint_command(
         click.echo(text, nl=False)
     threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.ERROR)
     sys.exit(1 if result.fails(threshold) else 0)
+
+
+def _load(paths: tuple[str, ...]) -> Any:
+    """Load PATHS; stdin is read as bytes, so undecodable input is a finding, not a crash."""
+    from kconv import yamlio
+    from kconv.errors import InputError
+    from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
+
+    if "-" not in paths:
+        return load_paths(paths)
+    raw = click.get_binary_stream("stdin").read()
+    try:
+        text = yamlio.decode(raw, STDIN_NAME)
+    except InputError as exc:
+        manifests = load_paths([path for path in paths if path != "-"])
+        manifests.files.append(STDIN_NAME)
+        location = exc.location or Location(STDIN_NAME)
+        manifests.problems.append(LoadProblem("unreadable", exc.message, location))
+        return manifests
+    return load_paths(paths, stdin_text=text)
 
 
 def _known(rule_id: str) -> bool:

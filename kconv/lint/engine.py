@@ -20,6 +20,7 @@ from kconv.lint.config import LintConfig
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
 from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity
 from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
+from kconv.lint.suppression import CommentIndex, suppressed_by_annotation
 from kconv.manifests import ManifestSet
 from kconv.model.k8s import K8sObject, kind_matches
 from kconv.model.location import Location
@@ -27,6 +28,7 @@ from kconv.model.location import Location
 INTERNAL_ERROR_ID = "KC009"
 INTERNAL_ERROR_NAME = "internal-error"
 LOAD_PROBLEM_CHECK = "load-problem"
+_MAX_DETAIL = 200
 
 
 @dataclass
@@ -156,8 +158,6 @@ class _Run:
         version: str,
         suppressions: bool,
     ) -> None:
-        from kconv.lint.suppression import CommentIndex
-
         self.config = config
         self.manifests = manifests
         self.suppressions = suppressions
@@ -182,7 +182,7 @@ class _Run:
             for spec, check in bound:
                 if not kind_matches(obj.kind, spec.kinds):
                     continue
-                if self.suppressions and _annotation_suppresses(obj, spec):
+                if self.suppressions and suppressed_by_annotation(obj, spec):
                     self.suppressed += 1
                     continue
                 findings.extend(self._run_check(spec, check, obj))
@@ -203,23 +203,22 @@ class _Run:
 
     def _run_check(self, spec: RuleSpec, check: CheckFn, obj: K8sObject) -> list[Finding]:
         try:
-            violations = list(check(obj, self.context))
+            return [
+                Finding(
+                    rule=spec.id,
+                    name=spec.name,
+                    severity=spec.severity,
+                    message=violation.message,
+                    location=obj.location(violation.pointer),
+                    kind=obj.kind or None,
+                    namespace=obj.namespace,
+                    object_name=obj.name or None,
+                    fix=spec.fix,
+                )
+                for violation in check(obj, self.context)
+            ]
         except Exception as exc:  # a crashing check becomes a finding, the run goes on
             return [_internal_error(spec, obj, exc, obj.location())]
-        return [
-            Finding(
-                rule=spec.id,
-                name=spec.name,
-                severity=spec.severity,
-                message=violation.message,
-                location=obj.location(violation.pointer),
-                kind=obj.kind or None,
-                namespace=obj.namespace,
-                object_name=obj.name or None,
-                fix=spec.fix,
-            )
-            for violation in violations
-        ]
 
     def _load_problem_findings(self, findings: list[Finding]) -> None:
         for problem in self.manifests.problems:
@@ -272,22 +271,19 @@ def _glob_match(path: str, pattern: str) -> bool:
     return pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:])
 
 
-def _annotation_suppresses(obj: K8sObject, spec: RuleSpec) -> bool:
-    from kconv.lint.suppression import suppressed_by_annotation
-
-    return suppressed_by_annotation(obj, spec)
-
-
 def _internal_error(
     spec: RuleSpec, obj: K8sObject | None, exc: Exception, location: Location
 ) -> Finding:
     target = f" on {obj.ref}" if obj is not None else ""
+    detail = str(exc)
+    if len(detail) > _MAX_DETAIL:  # keep it short (and avoid echoing large values)
+        detail = detail[:_MAX_DETAIL] + "..."
     return Finding(
         rule=INTERNAL_ERROR_ID,
         name=INTERNAL_ERROR_NAME,
         severity=Severity.ERROR,
         message=(
-            f"rule {spec.id} {spec.name} crashed{target}: {type(exc).__name__}: {exc} "
+            f"rule {spec.id} {spec.name} crashed{target}: {type(exc).__name__}: {detail} "
             "(please report this bug)"
         ),
         location=location,
