@@ -14,6 +14,7 @@ from kconv.model.compose import Healthcheck
 _LOCAL_URL = re.compile(
     r"^(https?)://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(/[^\s?#]*)?(\?\S*)?$"
 )
+DEFAULT_RETRIES = 3  # Kubernetes' and compose's default failureThreshold / retries
 _FAIL_SUFFIXES = (("||", "exit", "1"), ("||", "false"))
 
 
@@ -109,7 +110,10 @@ def probes(build: ServiceBuild) -> dict[str, dict[str, Any]]:
     if check is not None and not _disabled(check):
         action = _action(check.test)
         timing = _timing(check.interval, check.timeout, check.retries)
-        out["livenessProbe"] = {**(_label_action(liveness_labels) or action), **timing}
+        # compose never restarts an unhealthy container: restarting is the last resort, so
+        # liveness tolerates twice the failures readiness does
+        lenient = {**timing, "failureThreshold": 2 * (check.retries or DEFAULT_RETRIES)}
+        out["livenessProbe"] = {**(_label_action(liveness_labels) or action), **lenient}
         out["readinessProbe"] = {**action, **timing}
         if check.start_period:
             period = seconds(check.start_interval or check.interval or 10) or 10
