@@ -129,6 +129,8 @@ def test_short_volume_syntax(tmp_path: Path) -> None:
               - named:/var/lib/x:nocopy
               - /anonymous
             tmpfs: /run
+        volumes:
+          named: {}
         """,
     )
     mounts = project.services["web"].volumes
@@ -541,3 +543,25 @@ def test_compose_file_and_project_name_from_dotenv(tmp_path: Path) -> None:
     assert list(project.services) == ["a"]
     assert project.name == "from_dotenv"
     assert project.files[0].endswith("custom.yaml")
+
+
+@pytest.mark.parametrize(
+    ("section", "reference", "line"),
+    [("secrets", "secrets: [nope]", 4), ("configs", "configs: [{source: nope}]", 4)],
+)
+def test_undefined_secret_or_config(tmp_path: Path, section: str, reference: str, line: int):
+    exc = error(tmp_path, f"services:\n  a:\n    image: x\n    {reference}\n")
+    assert f'"nope" is not defined in the top-level {section}' in exc.message
+    assert exc.location.line == line
+
+
+def test_undefined_network_is_an_error(tmp_path: Path) -> None:
+    exc = error(tmp_path, "services:\n  a:\n    image: x\n    networks: [back]\n")
+    assert '"back" is not defined in the top-level networks' in exc.message
+    assert load(tmp_path, "services:\n  a:\n    image: x\n    networks: [default]\n")
+
+
+def test_undefined_named_volume_is_a_warning(tmp_path: Path) -> None:
+    project = load(tmp_path, "services:\n  a:\n    image: x\n    volumes: ['data:/d']\n")
+    assert project.services["a"].volumes[0].source == "data"
+    assert any('"data" is not defined in the top-level volumes' in w for w in project.warnings)

@@ -33,6 +33,7 @@ services:
       interval: 10s
 volumes:
   data: {}
+  other: {}
 """
 
 

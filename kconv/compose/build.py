@@ -45,6 +45,7 @@ def build_project(
     enabled, disabled = _apply_profiles(services_data, profiles)
     _check_dependencies(services_data, stree, enabled, disabled)
     _check_cycles(services_data, stree, enabled)
+    _check_references(data, stree, enabled, warnings)
     services = {
         svc: build_service(svc, services_data[svc] or {}, child(stree, svc), environment)
         for svc in sorted(enabled)
@@ -136,6 +137,50 @@ def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> 
     for name in sorted(enabled):
         if name not in state:
             visit(name, [name])
+
+
+def _check_references(
+    data: Mapping[str, Any], stree: LocTree, enabled: set, warnings: list[str]
+) -> None:
+    """Secrets, configs and networks a service uses must be declared (volumes: a warning)."""
+    declared = {section: set(data.get(section) or {}) for section in _SECTIONS}
+    declared["networks"].add("default")
+    services = data.get("services") or {}
+    for name in sorted(enabled):
+        service = services[name] or {}
+        for section in ("secrets", "configs"):
+            for i, ref in enumerate(service.get(section) or []):
+                source = ref.get("source") if isinstance(ref, dict) else ref
+                if source is None or "$" in str(source):
+                    continue
+                if source not in declared[section]:
+                    raise InputError(
+                        f'services.{name}.{section}[{i}]: "{source}" is not defined in the '
+                        f"top-level {section}",
+                        at(stree, name, section, i),
+                    )
+        if isinstance(service.get("network_mode"), str) and service.get("networks"):
+            raise InputError(
+                f"services.{name}: network_mode and networks cannot be used together",
+                at(stree, name, "networks"),
+            )
+        for network in service.get("networks") or {}:
+            if network not in declared["networks"] and "$" not in network:
+                raise InputError(
+                    f'services.{name}.networks: "{network}" is not defined in the top-level '
+                    "networks",
+                    at(stree, name, "networks", network),
+                )
+        for i, mount in enumerate(service.get("volumes") or []):
+            if not isinstance(mount, dict) or mount.get("type", "volume") != "volume":
+                continue
+            source = mount.get("source")
+            if source and source not in declared["volumes"]:
+                warnings.append(
+                    f'{at(stree, name, "volumes", i)}: services.{name}.volumes[{i}]: "{source}" '
+                    "is not defined in the top-level volumes (docker compose refuses this; a "
+                    "host path must start with ., / or ~)"
+                )
 
 
 # -- services ---------------------------------------------------------------------------------
