@@ -49,7 +49,7 @@ def container_ports(build: ServiceBuild) -> list[dict[str, Any]]:
             name = port_name(None, port.protocol, port.target)
         names.add(name)
         item: dict[str, Any] = {"name": name, "containerPort": port.target}
-        if host_ports and port.published and port.published.isdigit():
+        if (host_ports or port.mode == "host") and port.published and port.published.isdigit():
             item["hostPort"] = int(port.published)
             if port.host_ip:
                 item["hostIP"] = port.host_ip

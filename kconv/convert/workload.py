@@ -160,6 +160,26 @@ def _template(build: ServiceBuild, restart_policy: str | None, extra_labels: dic
     return {"metadata": metadata, "spec": spec}, user_labels, annotations
 
 
+_DEPLOY_MAPPED = {
+    "update_config": {"parallelism", "order"},
+    "restart_policy": {"condition", "max_attempts"},
+}
+
+
+def _note_unmapped_deploy(build: ServiceBuild) -> None:
+    """Warn about the parts of `deploy` that have no Kubernetes counterpart."""
+    deploy = build.service.deploy
+    if deploy is None:
+        return
+    for key, mapped in _DEPLOY_MAPPED.items():
+        for field in sorted(set(getattr(deploy, key) or {}) - mapped):
+            build.warn("deploy", f"deploy.{key}.{field} has no Kubernetes mapping; left out")
+    if deploy.rollback_config:
+        build.warn("deploy", "deploy.rollback_config has no Kubernetes mapping; left out")
+    if deploy.endpoint_mode == "dnsrr":
+        build.info("deploy", "deploy.endpoint_mode dnsrr: use a headless Service if you need it")
+
+
 def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str, Any]:
     """The workload object of a service (its pod spec fills build.objects as a side effect)."""
     kind = build.kind
@@ -170,6 +190,7 @@ def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str,
         build.handled.add("restart")
     if deploy is not None:
         build.handled.add("deploy")
+        _note_unmapped_deploy(build)
     job_like = kind in ("Job", "CronJob")
     policy = None
     if job_like:  # a scheduled service that compose would restart is retried in place
