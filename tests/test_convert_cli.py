@@ -219,3 +219,18 @@ def test_lint_findings_point_at_the_compose_key(monkeypatch: pytest.MonkeyPatch)
     assert len(errors) == 1
     assert errors[0].startswith("compose.yaml:14:5: error: ")  # the `privileged:` line
     assert "privileged-container: generated Deployment/root-power" in errors[0]
+
+
+def test_json_directory_rerun_with_namespace(project: Path) -> None:
+    args = ("compose.yaml", "--format", "json", "-o", "j/", "-n", "team", "--no-lint", "-q")
+    assert invoke(*args).exit_code == 0
+    assert json.loads((project / "j" / "team-namespace.json").read_text())["kind"] == "Namespace"
+    assert invoke(*args).exit_code == 0  # every file is recognised as kconv's own
+
+
+def test_single_file_output_refuses_foreign_file(project: Path) -> None:
+    (project / "out.yaml").write_text("mine: true\n")
+    result = invoke("compose.yaml", "-o", "out.yaml", "--no-lint")
+    assert result.exit_code == 2
+    assert "out.yaml: exists and was not written by kconv" in result.stderr
+    assert (project / "out.yaml").read_text() == "mine: true\n"

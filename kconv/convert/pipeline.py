@@ -9,6 +9,7 @@ from kconv.convert import hpa as hpa_mod
 from kconv.convert import ingress as ingress_mod
 from kconv.convert import networkpolicy
 from kconv.convert import service as service_mod
+from kconv.convert.configmaps import shared_labels
 from kconv.convert.context import ServiceBuild
 from kconv.convert.labels import metadata
 from kconv.convert.names import NameRegistry, dns_label
@@ -122,7 +123,7 @@ def convert(project: Project, options: ConvertOptions | None = None) -> ConvertR
         namespace = {
             "apiVersion": "v1",
             "kind": "Namespace",
-            "metadata": metadata(options.namespace, None),
+            "metadata": metadata(options.namespace, None, shared_labels(project)),
         }
         items.append((namespace, project_origin))
     published = [s for s in project.services.values() if any(p.published for p in s.ports)]
