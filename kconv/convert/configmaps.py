@@ -207,18 +207,28 @@ def mount_configs(build: ServiceBuild) -> list[dict[str, Any]]:
                 f"(key {key!r}) must exist in the cluster",
                 resource.origin,
             )
-        else:
+        sensitive = data is not None and file_is_secret(resource.file or key, data)
+        if data is not None:
             labels = shared_labels(build.project)
-            try:
-                body = config_map(object_name, build.namespace, labels, {key: data.decode()})
-            except UnicodeDecodeError:
-                body = config_map(object_name, build.namespace, labels, {}, {key: data})
+            if sensitive:
+                body = secret(object_name, build.namespace, labels, {key: data})
+                build.notes.info(
+                    f"config {resource.name!r} looks secret: it becomes the Secret "
+                    f"{object_name!r}, not a ConfigMap",
+                    resource.origin,
+                )
+            else:
+                try:
+                    text = {key: data.decode()}
+                    body = config_map(object_name, build.namespace, labels, text)
+                except UnicodeDecodeError:
+                    body = config_map(object_name, build.namespace, labels, {}, {key: data})
             build.objects.append(body)
         volume_name = child_name("config", object_name)
-        source: dict[str, Any] = {"name": object_name}
+        source: dict[str, Any] = {"secretName" if sensitive else "name": object_name}
         if reference.mode is not None:
             source["defaultMode"] = reference.mode
-        build.add_volume({"name": volume_name, "configMap": source})
+        build.add_volume({"name": volume_name, "secret" if sensitive else "configMap": source})
         target = reference.target or f"/{reference.source}"
         if not target.startswith("/"):
             target = "/" + target
