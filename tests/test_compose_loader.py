@@ -565,3 +565,21 @@ def test_undefined_named_volume_is_a_warning(tmp_path: Path) -> None:
     project = load(tmp_path, "services:\n  a:\n    image: x\n    volumes: ['data:/d']\n")
     assert project.services["a"].volumes[0].source == "data"
     assert any('"data" is not defined in the top-level volumes' in w for w in project.warnings)
+
+
+def test_secret_build_args_and_environment_secrets(tmp_path: Path) -> None:
+    project = load(
+        tmp_path,
+        """
+        services:
+          a:
+            build:
+              context: .
+              args: {NPM_TOKEN: tok-123456789, VERSION: "1.2"}
+        secrets:
+          s: {environment: API_SECRET}
+        """,
+        environ={"API_SECRET": "from-the-environment"},
+    )
+    assert {"tok-123456789", "from-the-environment"} <= project.secret_values
+    assert "1.2" not in project.secret_values

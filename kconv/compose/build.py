@@ -621,6 +621,14 @@ def _secret_values(
                 is_secret_name(variable.name) or looks_like_secret_value(variable.value)
             ):
                 values.add(variable.value)
+        args = (service.build or {}).get("args") if isinstance(service.build, dict) else None
+        for name, value in (args or {}).items():
+            if (
+                isinstance(value, str)
+                and value
+                and (is_secret_name(name) or looks_like_secret_value(value))
+            ):
+                values.add(value)
     for secret in secrets.values():
         if secret.environment and environment.get(secret.environment):
             values.add(environment[secret.environment])
