@@ -20,7 +20,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kconv.errors import ConfigError
@@ -139,6 +139,7 @@ def _range_text() -> str:
     return f"{versions[0]} to {versions[-1]}"
 
 
+@lru_cache(maxsize=64)
 def resolve_version(version: str | None) -> str:
     """Normalise a Kubernetes version to "1.NN"; None means the newest with schemas.
 
@@ -155,6 +156,7 @@ def resolve_version(version: str | None) -> str:
     return f"1.{minor}"
 
 
+@lru_cache(maxsize=64)
 def nearest_version(version: str | None) -> str:
     """Like `resolve_version`, but a version outside the range gets the closest one's schemas.
 
