@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kconv import yamlio
 from kconv.lint.context import LintContext
 from kconv.lint.selectors import (
     hpas_targeting,
@@ -228,3 +229,49 @@ def test_index_is_built_once_per_context(ctx: LintContext) -> None:
     assert pod_templates(ctx, "shop") == first
     # a new context of other objects does not see the old index
     assert pod_templates(LintContext(objects=[]), "shop") == []
+
+
+expressions = st.lists(
+    st.builds(
+        lambda key, operator, values: {"key": key, "operator": operator, "values": values},
+        st.sampled_from(["app", "tier", "team", "zone"]),
+        st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist"]),
+        st.lists(st.sampled_from(["a", "b", "c"]), max_size=2),
+    ),
+    max_size=2,
+)
+
+
+@given(
+    pods=st.lists(st.tuples(st.sampled_from([None, "ns"]), label_maps), max_size=8),
+    namespace=st.sampled_from([None, "ns"]),
+    match_labels=label_maps,
+    match_expressions=expressions,
+)
+def test_indexed_selection_equals_brute_force(
+    pods: list, namespace: str | None, match_labels: dict, match_expressions: list
+) -> None:
+    documents = []
+    for number, (pod_namespace, labels) in enumerate(pods):
+        metadata = {"name": f"p{number}", "labels": labels}
+        if pod_namespace:
+            metadata["namespace"] = pod_namespace
+        documents.append({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": {}})
+    manifests = ManifestSet()
+    load_text(manifests, yamlio.dump_documents(documents) if documents else "", "pods.yaml")
+    ctx = LintContext(objects=manifests.objects)
+    selector = {"matchLabels": match_labels, "matchExpressions": match_expressions}
+    expected = [
+        obj.name
+        for obj in manifests.objects
+        if obj.namespace == namespace and label_selector_matches(selector, obj.labels)
+    ]
+    assert [t.owner.name for t in pods_selected(ctx, namespace, selector)] == expected
+    expected_map = [
+        obj.name
+        for obj in manifests.objects
+        if obj.namespace == namespace and map_selector_matches(match_labels, obj.labels)
+    ]
+    assert [
+        t.owner.name for t in pods_selected_by_map(ctx, namespace, match_labels)
+    ] == expected_map

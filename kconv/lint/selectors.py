@@ -11,7 +11,7 @@ context's `__dict__`, so they live exactly as long as the run's LintContext.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +158,7 @@ class PodTemplate:
 
 def _template_of(obj: K8sObject) -> PodTemplate | None:
     """The pod template of `obj`: known workload kinds, and unknown kinds (Argo Rollouts,
-    DeploymentConfigs, ...) that carry a `spec.template` with pod labels."""
+    Knative Services, ...) that carry a `spec.template` with a pod spec."""
     pointer = obj.pod_template_pointer()
     if pointer is None:
         template = obj.get("/spec/template")
@@ -169,41 +169,121 @@ def _template_of(obj: K8sObject) -> PodTemplate | None:
     return PodTemplate(obj, pointer, _normalised(labels if isinstance(labels, dict) else None))
 
 
-def _index(ctx: LintContext) -> dict[str | None, list[PodTemplate]]:
-    cached = ctx.__dict__.get(_CACHE_KEY)
-    if cached is None:
-        cached = {}
-        for obj in ctx.objects:
+def _pairs_match(pairs: Mapping[str, str], labels: Mapping[str, str]) -> bool:
+    return all(labels.get(key) == value for key, value in pairs.items())
+
+
+class RunIndex:
+    """Indexes of one run, built once: objects by (kind, namespace) and by name, pod templates
+    per namespace and per label pair, and who selects which template (computed per kind on
+    first use). Get it with `run_index(ctx)`."""
+
+    def __init__(self, objects: Sequence[K8sObject]) -> None:
+        self._objects: dict[tuple[str, str | None], list[K8sObject]] = {}
+        self._by_name: dict[tuple[str, str | None, str], K8sObject] = {}
+        self._templates: dict[str | None, list[PodTemplate]] = {}
+        self._template_of: dict[int, PodTemplate] = {}
+        self._by_pair: dict[str | None, dict[tuple[str, str], list[PodTemplate]]] = {}
+        self._selecting: dict[str, dict[int, list[K8sObject]]] = {}
+        for obj in objects:
+            key = (obj.kind, obj.namespace)
+            self._objects.setdefault(key, []).append(obj)
+            self._by_name.setdefault((obj.kind, obj.namespace, obj.name), obj)
             template = _template_of(obj)
-            if template is not None:
-                cached.setdefault(obj.namespace, []).append(template)
-        ctx.__dict__[_CACHE_KEY] = cached
-    return cached
+            if template is None:
+                continue
+            self._template_of[id(obj)] = template
+            self._templates.setdefault(obj.namespace, []).append(template)
+            pairs = self._by_pair.setdefault(obj.namespace, {})
+            for pair in template.labels.items():
+                pairs.setdefault(pair, []).append(template)
+
+    def objects(self, kind: str, namespace: str | None) -> list[K8sObject]:
+        """Objects of `kind` in `namespace` (in input order)."""
+        return self._objects.get((kind, namespace), [])
+
+    def find(self, kind: str, name: str, namespace: str | None) -> K8sObject | None:
+        """The first object of `kind` named `name` in `namespace`."""
+        return self._by_name.get((kind, namespace, name))
+
+    def template_of(self, obj: K8sObject) -> PodTemplate | None:
+        return self._template_of.get(id(obj))
+
+    def templates(self, namespace: str | None) -> list[PodTemplate]:
+        return self._templates.get(namespace, [])
+
+    def _candidates(self, namespace: str | None, pairs: Mapping[str, str]) -> list[PodTemplate]:
+        """Templates that may match `pairs`: those carrying its rarest pair (all when empty)."""
+        if not pairs:
+            return self.templates(namespace)
+        index = self._by_pair.get(namespace, {})
+        return min((index.get(pair, []) for pair in pairs.items()), key=len)
+
+    def select_by_map(self, namespace: str | None, selector: Any) -> list[PodTemplate]:
+        if not isinstance(selector, Mapping) or not selector:
+            return []
+        pairs = _normalised(selector)
+        return [t for t in self._candidates(namespace, pairs) if _pairs_match(pairs, t.labels)]
+
+    def select(self, namespace: str | None, selector: Any) -> list[PodTemplate]:
+        if not is_valid_label_selector(selector):
+            return []
+        pairs = _normalised(selector.get("matchLabels"))
+        expressions = [e for e in selector.get("matchExpressions") or ()]
+        return [
+            template
+            for template in self._candidates(namespace, pairs)
+            if _pairs_match(pairs, template.labels)
+            and all(_expression_matches(e, template.labels) for e in expressions)
+        ]
+
+    def selecting(self, kind: str, template: PodTemplate) -> list[K8sObject]:
+        """Objects of `kind` in the template's namespace that select it: Services by their
+        map selector, NetworkPolicies by `spec.podSelector`, others by `spec.selector`."""
+        table = self._selecting.get(kind)
+        if table is None:
+            table = {}
+            for (object_kind, namespace), objects in sorted(
+                self._objects.items(), key=lambda item: (item[0][0], item[0][1] or "")
+            ):
+                if object_kind != kind:
+                    continue
+                for obj in objects:
+                    if kind == "Service":
+                        selected = self.select_by_map(namespace, service_selector(obj))
+                    elif kind == "NetworkPolicy":
+                        selected = self.select(namespace, obj.get("/spec/podSelector"))
+                    else:
+                        selected = self.select(namespace, obj.get("/spec/selector"))
+                    for target in selected:
+                        table.setdefault(id(target.owner), []).append(obj)
+            self._selecting[kind] = table
+        return table.get(id(template.owner), [])
+
+
+def run_index(ctx: LintContext) -> RunIndex:
+    """The run's index, built on first use and kept in the context (one per run)."""
+    index = ctx.__dict__.get(_CACHE_KEY)
+    if index is None:
+        index = ctx.__dict__[_CACHE_KEY] = RunIndex(ctx.objects)
+    return index
 
 
 def pod_templates(ctx: LintContext, namespace: str | None) -> list[PodTemplate]:
     """Every pod template of the run in `namespace` (objects without one share None)."""
-    return list(_index(ctx).get(namespace, ()))
+    return list(run_index(ctx).templates(namespace))
 
 
 def pods_selected(ctx: LintContext, namespace: str | None, selector: Any) -> list[PodTemplate]:
     """Pod templates in `namespace` that a LabelSelector selects."""
-    return [
-        template
-        for template in _index(ctx).get(namespace, ())
-        if label_selector_matches(selector, template.labels)
-    ]
+    return run_index(ctx).select(namespace, selector)
 
 
 def pods_selected_by_map(
     ctx: LintContext, namespace: str | None, selector: Any
 ) -> list[PodTemplate]:
     """Pod templates in `namespace` that a plain map selector (a Service's) selects."""
-    return [
-        template
-        for template in _index(ctx).get(namespace, ())
-        if map_selector_matches(selector, template.labels)
-    ]
+    return run_index(ctx).select_by_map(namespace, selector)
 
 
 def service_selector(service: K8sObject) -> dict[str, Any] | None:
@@ -216,35 +296,22 @@ def service_selector(service: K8sObject) -> dict[str, Any] | None:
 
 def services_selecting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
     """Services in the workload's namespace whose selector selects its pods."""
-    template = _template_of(workload)
-    if template is None:
-        return []
-    return [
-        service
-        for service in ctx.of_kind("Service", workload.namespace)
-        if map_selector_matches(service_selector(service), template.labels)
-    ]
+    return workloads_selecting(ctx, "Service", workload)
 
 
 def workloads_selecting(ctx: LintContext, kind: str, workload: K8sObject) -> list[K8sObject]:
-    """Objects of `kind` (PodDisruptionBudget, NetworkPolicy, ...) whose LabelSelector
-    (`spec.selector`, or `spec.podSelector` for NetworkPolicies) selects the workload's pods."""
-    template = _template_of(workload)
-    if template is None:
-        return []
-    field = "/spec/podSelector" if kind == "NetworkPolicy" else "/spec/selector"
-    return [
-        other
-        for other in ctx.of_kind(kind, workload.namespace)
-        if label_selector_matches(other.get(field), template.labels)
-    ]
+    """Objects of `kind` (Service, PodDisruptionBudget, NetworkPolicy, ...) in the workload's
+    namespace whose selector selects the workload's pods."""
+    index = run_index(ctx)
+    template = index.template_of(workload)
+    return list(index.selecting(kind, template)) if template is not None else []
 
 
 def hpas_targeting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
     """HorizontalPodAutoscalers in the workload's namespace whose scaleTargetRef names it."""
     return [
         hpa
-        for hpa in ctx.of_kind("HorizontalPodAutoscaler", workload.namespace)
+        for hpa in run_index(ctx).objects("HorizontalPodAutoscaler", workload.namespace)
         if hpa.get("/spec/scaleTargetRef/kind") == workload.kind
         and hpa.get("/spec/scaleTargetRef/name") == workload.name
     ]
@@ -252,6 +319,7 @@ def hpas_targeting(ctx: LintContext, workload: K8sObject) -> list[K8sObject]:
 
 __all__ = [
     "PodTemplate",
+    "RunIndex",
     "describe_label_selector",
     "describe_labels",
     "hpas_targeting",
@@ -263,6 +331,7 @@ __all__ = [
     "pod_templates",
     "pods_selected",
     "pods_selected_by_map",
+    "run_index",
     "service_selector",
     "services_selecting",
     "workloads_selecting",

@@ -7,6 +7,7 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
+from kconv.lint.selectors import run_index
 from kconv.model.k8s import K8sObject
 
 
@@ -21,7 +22,7 @@ def hpa_target(params: Mapping[str, Any]) -> CheckFn:
         kind, name = target.get("kind"), target.get("name")
         if not kind or not name:
             return  # a schema error, reported by schema validation
-        if ctx.find(str(kind), str(name), obj.namespace) is None:
+        if run_index(ctx).find(str(kind), str(name), obj.namespace) is None:
             yield Violation(
                 f'scaleTargetRef of horizontalpodautoscaler "{obj.name}" names {kind} '
                 f'"{name}", which is not in the run',

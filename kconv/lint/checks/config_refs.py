@@ -14,6 +14,7 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
+from kconv.lint.selectors import run_index
 from kconv.model.k8s import K8sObject
 
 PARAMS = {
@@ -107,7 +108,7 @@ def _secret_providers(ctx: LintContext, namespace: str | None) -> set[str]:
         ("SealedSecret", "/spec/template/metadata/name"),
         ("ExternalSecret", "/spec/target/name"),
     ):
-        for obj in ctx.of_kind(kind, namespace):
+        for obj in run_index(ctx).objects(kind, namespace):
             names.add(str(obj.get(pointer) or obj.name))
     return names
 
@@ -135,7 +136,7 @@ def config_references(params: Mapping[str, Any]) -> CheckFn:
         for ref in [*_container_refs(obj), *_volume_refs(obj)]:
             if ref.kind not in kinds:
                 continue
-            target = ctx.find(ref.kind, ref.name, obj.namespace)
+            target = run_index(ctx).find(ref.kind, ref.name, obj.namespace)
             label = ref.kind.lower()
             if target is None:
                 provided = ref.kind == "Secret" and ref.name in _secret_providers(

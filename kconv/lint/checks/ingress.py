@@ -13,6 +13,7 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
+from kconv.lint.selectors import run_index
 from kconv.model.k8s import K8sObject
 
 
@@ -89,7 +90,7 @@ def ingress_backend(params: Mapping[str, Any]) -> CheckFn:
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         for backend in backends(obj):
-            service = ctx.find("Service", backend.service, obj.namespace)
+            service = run_index(ctx).find("Service", backend.service, obj.namespace)
             if service is None:
                 if not ctx.partial:
                     yield Violation(

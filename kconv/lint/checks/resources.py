@@ -14,6 +14,7 @@ from typing import Any
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
+from kconv.lint.selectors import run_index
 from kconv.model.k8s import K8sObject
 
 PARAMS = {
@@ -43,7 +44,7 @@ def _is_set(section: Any, resource: str) -> bool:
 def _limit_range_defaults(ctx: LintContext, namespace: str | None, resource: str) -> set[str]:
     """Which of "requests"/"limits" a LimitRange in `namespace` defaults for `resource`."""
     covered: set[str] = set()
-    for limit_range in ctx.of_kind("LimitRange", namespace):
+    for limit_range in run_index(ctx).objects("LimitRange", namespace):
         limits = limit_range.get("/spec/limits")
         for item in limits if isinstance(limits, list) else ():
             if not isinstance(item, dict) or item.get("type", "Container") != "Container":
