@@ -46,7 +46,7 @@ MAX_ERRORS = 100
 
 _PACKAGE = "kubernetes_validate"
 _DIR_NAME = re.compile(r"^v1\.(\d+)\.0-local$")
-_VERSION = re.compile(r"^v?1\.(\d+)(?:\.\d+)?$")
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]+)?$")
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _API_VERSION = re.compile(r"^(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$")
 
@@ -126,12 +126,17 @@ def available_versions() -> list[str]:
 
 
 def _parse_minor(version: str) -> int:
+    """The minor version of "1.30", "v1.30.2" or "1.29.3-gke.100"; other majors map outside
+    the range (0 below it, a huge number above it)."""
     match = _VERSION.match(version.strip())
     if match is None:
         raise ConfigError(
             f"invalid Kubernetes version {version!r}: expected MAJOR.MINOR, for example 1.30"
         )
-    return int(match.group(1))
+    major, minor = int(match.group(1)), int(match.group(2))
+    if major != 1:
+        return 0 if major < 1 else 10**6
+    return minor
 
 
 def _range_text() -> str:

@@ -79,19 +79,26 @@ def test_available_versions_are_the_shipped_minor_versions() -> None:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("1.30", "1.30"), ("1.30.2", "1.30"), ("v1.30", "1.30"), ("v1.25.0", "1.25"), (None, NEWEST)],
+    [
+        ("1.30", "1.30"),
+        ("1.30.2", "1.30"),
+        ("v1.30", "1.30"),
+        ("v1.25.0", "1.25"),
+        ("v1.29.3-gke.1282000", "1.29"),
+        (None, NEWEST),
+    ],
 )
 def test_resolve_version(given: str | None, expected: str) -> None:
     assert kschema.resolve_version(given) == expected
 
 
-@pytest.mark.parametrize("given", ["1.24", "1.99", "2.1", "latest", "1", ""])
+@pytest.mark.parametrize("given", ["1.24", "1.99", "2.1", "latest", "1", "", "1.30-"])
 def test_resolve_version_rejects_unsupported(given: str) -> None:
     with pytest.raises(ConfigError) as raised:
         kschema.resolve_version(given)
     message = str(raised.value)
     assert "1.25" in message or "expected MAJOR.MINOR" in message
-    if given in ("1.24", "1.99"):
+    if given in ("1.24", "1.99", "2.1"):
         assert f"supports 1.25 to {NEWEST}" in message
 
 
