@@ -447,3 +447,20 @@ def test_extends_cycle_between_files(tmp_path: Path) -> None:
     write(tmp_path, "b.yaml", "services:\n  b:\n    extends: {file: a.yaml, service: a}\n")
     with pytest.raises(InputError, match="extends cycle"):
         load_project([str(tmp_path / "a.yaml")], environ={})
+
+
+@pytest.mark.parametrize("key", ["extends", "depends_on"])
+def test_long_chains_do_not_exhaust_the_stack(tmp_path: Path, key: str) -> None:
+    count = 2500
+    lines = ["services:"]
+    for i in range(count):
+        lines += [f"  s{i}:", f"    image: img{i}"]
+        if i < count - 1:
+            lines.append(f"    {key}: s{i + 1}" if key == "extends" else f"    {key}: [s{i + 1}]")
+    lines.append("    labels: {last: 'yes'}")
+    path = write(tmp_path, "compose.yaml", "\n".join(lines) + "\n")
+    project = load_project([path], environ={})
+    assert len(project.services) == count
+    if key == "extends":
+        assert dict(project.services["s0"].labels) == {"last": "yes"}
+        assert project.services["s0"].image == "img0"

@@ -118,25 +118,31 @@ def _check_dependencies(
 def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> None:
     """A depends_on cycle (a service waiting for itself, directly or not) is an error."""
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        for dep in (services[name] or {}).get("depends_on") or {}:
-            if dep not in enabled:
-                continue
-            if state.get(dep) == 1:
+    for root in sorted(enabled):
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        stack = [iter(_dependencies(services, root, enabled))]
+        while stack:
+            dep = next(stack[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(dep) == 1:
                 cycle = " -> ".join([*path[path.index(dep) :], dep])
                 raise InputError(
-                    f"services.{name}.depends_on: dependency cycle: {cycle}",
-                    at(stree, name, "depends_on", dep),
+                    f"services.{path[-1]}.depends_on: dependency cycle: {cycle}",
+                    at(stree, path[-1], "depends_on", dep),
                 )
-            if dep not in state:
-                visit(dep, [*path, dep])
-        state[name] = 2
+            elif dep not in state:
+                state[dep] = 1
+                path.append(dep)
+                stack.append(iter(_dependencies(services, dep, enabled)))
 
-    for name in sorted(enabled):
-        if name not in state:
-            visit(name, [name])
+
+def _dependencies(services: Mapping[str, Any], name: str, enabled: set) -> list[str]:
+    return [dep for dep in (services[name] or {}).get("depends_on") or {} if dep in enabled]
 
 
 def _check_references(

@@ -65,9 +65,29 @@ def resolve_extends(
         done[name] = (merged, (sub[0], merged_tree[1]))
         return done[name]
 
+    def local_target(name: str) -> str | None:
+        """The service `name` extends in this same file, if any."""
+        service = services.get(name)
+        if not isinstance(service, dict) or not isinstance(service.get("extends"), (str, dict)):
+            return None
+        spec = service["extends"]
+        spec = {"service": spec} if isinstance(spec, str) else spec
+        if spec.get("file") and not _same_file(str(spec["file"]), path):
+            return None
+        target = spec.get("service")
+        return str(target) if target in services else None
+
     resolved = {}
     trees = {}
     for name in services:
+        # Resolve long chains from their far end, so `resolve` never recurses deeply.
+        chain = [name]
+        target = local_target(name)
+        while target is not None and target not in done and target not in chain:
+            chain.append(target)
+            target = local_target(target)
+        for index in range(len(chain) - 1, -1, -1):
+            resolve(chain[index], tuple(chain[:index]))
         resolved[name], trees[name] = resolve(name, ())
     return {**data, "services": resolved}, (tree[0], {**tree[1], "services": (stree[0], trees)})
 
