@@ -10,6 +10,7 @@ import pytest
 
 from kconv.lint.config import parse_config
 from kconv.lint.engine import lint
+from kconv.lint.registry import load_rules
 from kconv.lint.rule import CheckFn, RuleSpec, Severity, Violation, check
 from kconv.manifests import ManifestSet, load_text
 
@@ -154,3 +155,56 @@ def test_per_path_ignores() -> None:
     assert run(pod(), config_text="per-path-ignores:\n  '**/pod.yaml': other-image\n") == [
         ("TS101", 8)
     ]
+
+
+AUDIT = [spec for spec in load_rules() if spec.id in ("KC006", "KC007")]
+
+
+def audit(text: str, select: tuple[str, ...] = ()) -> list[tuple]:
+    result = ManifestSet()
+    load_text(result, text, "pod.yaml")
+    found = lint(result, rules=[IMAGE, OTHER, *AUDIT], select=select or ("TS", "KC006", "KC007"))
+    return [(f.rule, f.location.line, f.message) for f in found.findings]
+
+
+def test_used_suppressions_are_not_reported() -> None:
+    text = pod(
+        '    kconv.io/ignore: "TS101"\n', "    - name: app\n      image: x  # kconv: ignore[TS2]\n"
+    )
+    assert audit(text) == []
+
+
+def test_unused_annotation_and_comment_tokens() -> None:
+    text = (
+        "# kconv: ignore-file[other-image]\n"
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+        '    kconv.io/ignore: "TS101, all"\n'
+        "spec:\n  containers: []  # kconv: ignore[TS101]\n"
+    )
+    assert audit(text) == [
+        ("KC007", 1, "unused suppression 'other-image': no other-image finding in this file"),
+        ("KC007", 7, "unused suppression 'TS101': no TS101 finding on Pod p"),
+        ("KC007", 9, "unused suppression 'TS101': no TS101 finding on this line or the next"),
+    ]
+
+
+def test_unused_is_not_reported_for_rules_that_did_not_run() -> None:
+    text = pod(containers="    - name: app\n      image: x  # kconv: ignore[TS2]\n")
+    assert audit(text, select=("TS101", "KC007")) == [("TS101", 8, 'container "app" has an image')]
+
+
+def test_unknown_tokens() -> None:
+    text = pod('    kconv.io/ignore: "TS9, container-imag"\n')
+    assert audit(text, select=("KC006",)) == [
+        ("KC006", 6, "suppression names unknown rule 'TS9'"),
+        (
+            "KC006",
+            6,
+            "suppression names unknown rule 'container-imag'; did you mean 'container-image'?",
+        ),
+    ]
+
+
+def test_audit_findings_cannot_hide_themselves() -> None:
+    text = pod(containers="    - name: app  # kconv: ignore[unused-suppression]\n      image: x\n")
+    assert ("KC007", 7) in [(rule, line) for rule, line, _ in audit(text)]

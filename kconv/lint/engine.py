@@ -20,7 +20,12 @@ from kconv.lint.config import LintConfig
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
 from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity
 from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
-from kconv.lint.suppression import CommentIndex, suppressed_by_annotation
+from kconv.lint.suppression import (
+    EVERYTHING,
+    CommentIndex,
+    SuppressionAudit,
+    annotation_suppressor,
+)
 from kconv.manifests import ManifestSet
 from kconv.model.k8s import K8sObject, kind_matches
 from kconv.model.location import Location
@@ -28,6 +33,9 @@ from kconv.model.location import Location
 INTERNAL_ERROR_ID = "KC009"
 INTERNAL_ERROR_NAME = "internal-error"
 LOAD_PROBLEM_CHECK = "load-problem"
+UNKNOWN_SUPPRESSION_CHECK = "unknown-suppression"
+UNUSED_SUPPRESSION_CHECK = "unused-suppression"
+ENGINE_CHECKS = frozenset({LOAD_PROBLEM_CHECK, UNKNOWN_SUPPRESSION_CHECK, UNUSED_SUPPRESSION_CHECK})
 _MAX_DETAIL = 200
 
 
@@ -87,7 +95,9 @@ def lint(
     chosen = choose_rules(all_rules, config, select, ignore)
     version = kubernetes_version or config.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     use_suppressions = config.suppressions if suppressions is None else suppressions
-    runner = _Run(chosen, config, manifests, str(version).removeprefix("v"), use_suppressions)
+    runner = _Run(
+        chosen, all_rules, config, manifests, str(version).removeprefix("v"), use_suppressions
+    )
     findings = runner.run()
     return LintResult(
         findings=sorted(findings, key=lambda finding: finding.sort_key),
@@ -153,6 +163,7 @@ class _Run:
     def __init__(
         self,
         chosen: Sequence[tuple[RuleSpec, Mapping[str, Any]]],
+        all_rules: Sequence[RuleSpec],
         config: LintConfig,
         manifests: ManifestSet,
         version: str,
@@ -168,25 +179,49 @@ class _Run:
             for spec, params in chosen
             if spec.check == LOAD_PROBLEM_CHECK
         }
+        self.engine_rules = {spec.check: spec for spec, _ in chosen if spec.check in ENGINE_CHECKS}
         self.object_rules = [
-            (spec, params) for spec, params in chosen if spec.check != LOAD_PROBLEM_CHECK
+            (spec, params) for spec, params in chosen if spec.check not in ENGINE_CHECKS
         ]
         self.rules_by_id = {spec.id: spec for spec, _ in chosen}
+        self.audit = SuppressionAudit(all_rules, self.rules_by_id)
         self.suppressed = 0
 
     def run(self) -> list[Finding]:
         findings: list[Finding] = []
         self._load_problem_findings(findings)
         bound = self._bind(findings)
+        audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
         for obj in self.manifests.objects:
             for spec, check in bound:
                 if not kind_matches(obj.kind, spec.kinds):
                     continue
-                if self.suppressions and suppressed_by_annotation(obj, spec):
-                    self.suppressed += 1
+                token = annotation_suppressor(obj, spec) if self.suppressions else None
+                if token is None:
+                    findings.extend(self._run_check(spec, check, obj))
                     continue
-                findings.extend(self._run_check(spec, check, obj))
-        return [finding for finding in findings if self._keep(finding)]
+                self.suppressed += 1
+                # with KC007 on, run the check anyway to know whether the suppression is needed
+                if (
+                    audit_unused
+                    and not _foreign(token)
+                    and any(f.rule == spec.id for f in self._run_check(spec, check, obj))
+                ):
+                    self.audit.use_annotation(obj, token)
+        kept = [finding for finding in findings if self._keep(finding)]
+        audit = self.audit.findings(
+            self.manifests.objects,
+            self.manifests.ignore_comments,
+            self.engine_rules.get(UNKNOWN_SUPPRESSION_CHECK),
+            self.engine_rules.get(UNUSED_SUPPRESSION_CHECK) if self.suppressions else None,
+        )
+        # audit findings are not themselves suppressible by comments (a comment could hide
+        # the report about itself); configuration (ignore, per-path-ignores) still applies
+        return kept + [
+            finding
+            for finding in audit
+            if not self._path_ignored(finding, self.rules_by_id[finding.rule])
+        ]
 
     def _bind(self, findings: list[Finding]) -> list[tuple[RuleSpec, CheckFn]]:
         from kconv.lint.registry import bind
@@ -243,7 +278,9 @@ class _Run:
         if self._path_ignored(finding, spec):
             self.suppressed += 1
             return False
-        if self.suppressions and self.comments.suppresses(finding, spec):
+        hit = self.comments.match(finding, spec) if self.suppressions else None
+        if hit is not None:
+            self.audit.use_comment(hit)
             self.suppressed += 1
             return False
         return True
@@ -262,6 +299,11 @@ class _Run:
             ):
                 return True
         return False
+
+
+def _foreign(token: str) -> bool:
+    """Is `token` another tool's annotation (or a blanket `all`) rather than a kconv token?"""
+    return token in EVERYTHING or "/" in token
 
 
 def _glob_match(path: str, pattern: str) -> bool:

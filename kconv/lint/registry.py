@@ -194,10 +194,9 @@ def _check_unique(specs: Iterable[RuleSpec]) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    import difflib
+    from kconv.lint.selection import hint
 
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return hint(word, sorted(choices))
 
 
 def find_rule(rules: Iterable[RuleSpec], key: str) -> RuleSpec:

@@ -23,6 +23,30 @@ _NAME_SPECIFICITY = 100
 _PREFIX = re.compile(r"^[A-Z]{1,4}[0-9]{0,4}$")
 
 
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The most similar of `choices` (ties: the first), reading `KC1O1` as `KC101`; or None."""
+    if not choices:
+        return None
+    match = re.match(r"^([A-Za-z]{1,4})([0-9OoIl]+)$", word)
+    if match:
+        digits = match.group(2).translate(str.maketrans("OoIl", "0011"))
+        normalised = match.group(1).upper() + digits
+        if normalised in choices:
+            return normalised
+    scores = [
+        (difflib.SequenceMatcher(None, word.lower(), choice.lower()).ratio(), -index, choice)
+        for index, choice in enumerate(choices)
+    ]
+    score, _, best = max(scores)
+    return best if score >= 0.6 else None
+
+
+def hint(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'X'?` or ""."""
+    best = closest(word, list(choices))
+    return f"; did you mean {best!r}?" if best else ""
+
+
 def split_selectors(values: Iterable[str]) -> list[str]:
     """Flatten `["KC1,KC2", "KC3"]` into `["KC1", "KC2", "KC3"]` (whitespace ignored)."""
     result = []
@@ -83,11 +107,9 @@ def validate_selectors(
         if any(specificity(selector, rule) >= 0 for rule in rules):
             continue
         choices = [rule.id for rule in rules] + [rule.name for rule in rules]
-        close = difflib.get_close_matches(selector, choices, n=1) or difflib.get_close_matches(
-            selector.upper(), choices, n=1
+        raise ConfigError(
+            f"unknown rule {selector!r} in {source}{hint(selector, choices)}", location
         )
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConfigError(f"unknown rule {selector!r} in {source}{hint}", location)
 
 
 def enabled_rules(rules: Sequence[RuleSpec], layers: Iterable[Layer]) -> list[RuleSpec]:

@@ -1,8 +1,11 @@
-"""The `load-problem` check: rules KC001-KC005 report problems found while reading files.
+"""Checks the engine runs itself, because they are not about one object.
 
-Load problems are not about an object, so the engine turns each `LoadProblem` of the run into
-a finding of the rule whose `params.problem` is the problem's code. The check function itself
-never yields anything.
+- `load-problem` (KC001-KC005): the engine turns each `LoadProblem` of the run into a finding
+  of the rule whose `params.problem` is the problem's code.
+- `unknown-suppression` (KC006) and `unused-suppression` (KC007): the engine audits the
+  suppression annotations and comments after the run (kconv.lint.suppression).
+
+The registered check functions never yield anything.
 """
 
 from __future__ import annotations
@@ -32,3 +35,22 @@ def load_problem(params: Mapping[str, Any]) -> CheckFn:
         return ()
 
     return run
+
+
+def _nothing(params: Mapping[str, Any]) -> CheckFn:
+    def run(obj: Any, ctx: Any) -> Iterable[Violation]:
+        return ()
+
+    return run
+
+
+@check("unknown-suppression")
+def unknown_suppression(params: Mapping[str, Any]) -> CheckFn:
+    """Reports suppressions that name no rule (handled by the engine)."""
+    return _nothing(params)
+
+
+@check("unused-suppression")
+def unused_suppression(params: Mapping[str, Any]) -> CheckFn:
+    """Reports suppressions that suppress nothing (handled by the engine)."""
+    return _nothing(params)
