@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kconv.compose.merge import merge
@@ -78,3 +78,50 @@ def test_merging_with_empty_changes_nothing(base: dict) -> None:
     where = (HERE, None)
     assert merge(base, where, {}, where)[0] == base
     assert merge({}, where, base, where)[0] == base
+
+
+# -- random projects never crash the loader --------------------------------------------------
+
+_LEAVES = st.sampled_from(
+    [None, True, 0, 1, -1, 1.5, "", "80", "80:80", "a:b:c", "./x:/y:ro", "1m", "abc", "${X}",
+     "$$", "${X:?e}", "[::1]:1:1", "1-3:4-6", "0x10", "/a", "v:/data", "service_healthy"]
+)  # fmt: skip
+_SUBKEYS = st.sampled_from(
+    ["test", "interval", "target", "published", "source", "type", "replicas", "resources",
+     "limits", "memory", "cpus", "condition", "service", "file", "path", "required", "context",
+     "args", "size", "mode", "bind", "tmpfs"]
+)  # fmt: skip
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_SUBKEYS, inner, max_size=3),
+    max_leaves=8,
+)
+_SERVICE_KEYS = st.sampled_from(
+    ["image", "ports", "volumes", "environment", "command", "entrypoint", "healthcheck",
+     "deploy", "depends_on", "secrets", "configs", "networks", "env_file", "extends", "build",
+     "labels", "expose", "tmpfs", "mem_limit", "cpus", "profiles", "privileged", "restart",
+     "ulimits", "x-a", "dns"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    service=st.dictionaries(_SERVICE_KEYS, _VALUES, min_size=1, max_size=4),
+    volumes=st.none() | _VALUES,
+)
+def test_random_projects_load_or_fail_cleanly(tmp_path_factory, service: dict, volumes) -> None:
+    from kconv.compose.loader import load_project
+    from kconv.errors import InputError
+    from kconv.yamlio import dump_yaml
+
+    document: dict = {"services": {"a": service, "b": {"image": "x"}}}
+    if volumes is not None:
+        document["volumes"] = {"v": volumes}
+    path = tmp_path_factory.mktemp("p") / "compose.yaml"
+    path.write_text(dump_yaml(document), encoding="utf-8")
+    try:
+        load_project([str(path)], environ={"X": "1"})
+    except InputError as exc:
+        assert exc.location is not None and exc.message
