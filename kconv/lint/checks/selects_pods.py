@@ -59,3 +59,39 @@ def networkpolicy_selects_pods(params: Mapping[str, Any]) -> CheckFn:
             )
 
     return run
+
+
+def _peers(obj: K8sObject) -> list[tuple[str, str, Any]]:
+    """(direction, pointer, podSelector) of every ingress `from` / egress `to` peer that selects
+    pods of the policy's own namespace (peers with a namespaceSelector select other namespaces)."""
+    found = []
+    for direction, field in (("ingress", "from"), ("egress", "to")):
+        rules = obj.get(f"/spec/{direction}")
+        for rule_index, rule in enumerate(rules if isinstance(rules, list) else ()):
+            peers = rule.get(field) if isinstance(rule, dict) else None
+            for peer_index, peer in enumerate(peers if isinstance(peers, list) else ()):
+                if not isinstance(peer, dict) or "namespaceSelector" in peer:
+                    continue
+                selector = peer.get("podSelector")
+                if selector is not None and not is_empty_label_selector(selector):
+                    pointer = f"/spec/{direction}/{rule_index}/{field}/{peer_index}/podSelector"
+                    found.append((direction, pointer, selector))
+    return found
+
+
+@check("networkpolicy-peers-select-pods", cross_object=True)
+def networkpolicy_peers_select_pods(params: Mapping[str, Any]) -> CheckFn:
+    """NetworkPolicy ingress/egress peers whose podSelector selects no pod of the run."""
+
+    def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
+        if ctx.partial:
+            return
+        for direction, pointer, selector in _peers(obj):
+            if not pods_selected(ctx, obj.namespace, selector):
+                yield Violation(
+                    f'{direction} peer of networkpolicy "{obj.name}" selects no pods '
+                    f"({_describe(selector)})",
+                    pointer,
+                )
+
+    return run
