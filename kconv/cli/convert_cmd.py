@@ -209,8 +209,13 @@ def convert_command(
     lint_errors = 0
     if not no_lint:
         from kconv.convert.lint import lint_result
+        from kconv.errors import KconvError
 
-        findings = lint_result(result, options.kubernetes_version, project)
+        try:
+            findings = lint_result(result, options.kubernetes_version, project)
+        except KconvError as exc:  # a broken rule set must not cost the user the conversion
+            click.echo(f"kconv: warning: the output was not linted: {exc}", err=True)
+            findings = []
         lint_errors = sum(1 for note in findings if note.severity == "error")
         notes.extend(findings)
     if not quiet:
