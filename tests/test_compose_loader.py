@@ -583,3 +583,24 @@ def test_secret_build_args_and_environment_secrets(tmp_path: Path) -> None:
     )
     assert {"tok-123456789", "from-the-environment"} <= project.secret_values
     assert "1.2" not in project.secret_values
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("links: [db:database]", "links"),
+        ("volumes_from: ['db:ro']", "volumes_from"),
+        ("network_mode: service:db", "network_mode"),
+        ("ipc: service:db", "ipc"),
+    ],
+)
+def test_references_to_other_services(tmp_path: Path, line: str, key: str) -> None:
+    assert load(tmp_path, f"services:\n  a:\n    image: x\n    {line}\n  db:\n    image: y\n")
+    exc = error(tmp_path, f"services:\n  a:\n    image: x\n    {line}\n")
+    assert exc.message == f'services.a.{key}: there is no service "db"'
+    assert exc.location.line == 4
+    exc = error(
+        tmp_path,
+        f"services:\n  a:\n    image: x\n    {line}\n  db:\n    image: y\n    profiles: [p]\n",
+    )
+    assert "disabled by its profiles" in exc.message

@@ -106,13 +106,29 @@ def _check_dependencies(
                 )
             if dep not in services and required:
                 raise InputError(f'services.{name}.depends_on: there is no service "{dep}"', where)
-        for link in service.get("links") or []:
-            target = str(link).split(":", 1)[0]
+        for key, target in _service_references(service):
+            where = at(stree, name, key)
             if target in disabled:
                 raise InputError(
-                    f'services.{name}.links: service "{target}" is disabled by its profiles',
-                    at(stree, name, "links"),
+                    f'services.{name}.{key}: service "{target}" is disabled by its profiles',
+                    where,
                 )
+            if target not in services:
+                raise InputError(f'services.{name}.{key}: there is no service "{target}"', where)
+
+
+def _service_references(service: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, service) for links, volumes_from and `service:` network_mode/ipc/pid."""
+    found = [("links", str(link).split(":", 1)[0]) for link in service.get("links") or []]
+    for entry in service.get("volumes_from") or []:
+        text = str(entry)
+        if not text.startswith("container:"):
+            found.append(("volumes_from", text.split(":", 1)[0]))
+    for key in ("network_mode", "ipc", "pid"):
+        value = service.get(key)
+        if isinstance(value, str) and value.startswith("service:"):
+            found.append((key, value[len("service:") :]))
+    return found
 
 
 def _check_cycles(services: Mapping[str, Any], stree: LocTree, enabled: set) -> None:
