@@ -80,7 +80,17 @@ spec: {selector: {matchLabels: {app: gone}}, maxUnavailable: 1}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: orphan}
-spec: {podSelector: {matchLabels: {app: gone}}}
+spec:
+  podSelector: {matchLabels: {app: gone}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: gone}}}]}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: orphan}
+spec:
+  serviceName: gone
+  selector: {matchLabels: {app: x}}
+  template: {metadata: {labels: {app: x}}}
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -100,6 +110,8 @@ spec: {defaultBackend: {service: {name: gone, port: {number: 80}}}}
         "service-selects-pods",
         "pdb-selects-pods",
         "networkpolicy-selects-pods",
+        "networkpolicy-peers-select-pods",
+        "statefulset-service",
         "hpa-target",
         "ingress-backend",
         "config-references",

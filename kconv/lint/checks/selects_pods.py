@@ -1,4 +1,4 @@
-"""PodDisruptionBudgets and NetworkPolicies must select some pods of the run.
+"""PodDisruptionBudgets, NetworkPolicies and NetworkPolicy peers must select pods of the run.
 
 Full LabelSelector semantics apply (kconv.lint.selectors): `{}` selects every pod of the
 namespace, a missing selector selects none. policy/v1beta1 PDBs are the exception: there an
