@@ -192,10 +192,14 @@ class _Run:
         self._load_problem_findings(findings)
         bound = self._bind(findings)
         audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
+        by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
         for obj in self.manifests.objects:
-            for spec, check in bound:
-                if not kind_matches(obj.kind, spec.kinds):
-                    continue
+            kind = obj.kind
+            applicable = by_kind.get(kind)
+            if applicable is None:
+                applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
+                by_kind[kind] = applicable
+            for spec, check in applicable:
                 token = annotation_suppressor(obj, spec) if self.suppressions else None
                 if token is None:
                     findings.extend(self._run_check(spec, check, obj))
