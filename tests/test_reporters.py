@@ -11,6 +11,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kconv import __version__
 from kconv.lint.config import LintConfig
@@ -158,3 +160,24 @@ def test_every_format_renders(result: LintResult, name: str) -> None:
     output = render(result, name)
     assert output.endswith("\n")
     assert "workloads.yaml" in output
+
+
+_messages = st.text(
+    st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40
+)  # any text a check could quote, control characters included
+
+
+@settings(max_examples=60, deadline=None)
+@given(message=_messages, file=st.sampled_from(["k8s/a.yaml", "dir with space/ü.yaml", "<stdin>"]))
+def test_every_format_survives_any_message(message: str, file: str) -> None:
+    finding = Finding(
+        "KC101", "privileged-container", Severity.ERROR, message, Location(file, 2, 3), "Pod"
+    )
+    result = LintResult(findings=[finding], files=1, objects=1)
+    assert json.loads(render(result, "json"))["findings"][0]["message"] == message
+    sarif = json.loads(render(result, "sarif"))
+    assert sarif["runs"][0]["results"][0]["message"]["text"] == message
+    root = ElementTree.fromstring(render(result, "junit"))  # always well-formed XML
+    assert root.find("testsuite/testcase/failure") is not None
+    github = render(result, "github")
+    assert github.count("\n") == 1 and github.startswith("::error file=")
