@@ -464,3 +464,20 @@ def test_long_chains_do_not_exhaust_the_stack(tmp_path: Path, key: str) -> None:
     if key == "extends":
         assert dict(project.services["s0"].labels) == {"last": "yes"}
         assert project.services["s0"].image == "img0"
+
+
+def test_errors_in_included_and_extended_files_name_those_files(tmp_path: Path) -> None:
+    write(tmp_path, "sub/inc.yaml", "services:\n  x:\n    image: x\n    bogus: 1\n")
+    path = write(tmp_path, "compose.yaml", "include: [sub/inc.yaml]\nservices: {}\n")
+    with pytest.raises(InputError) as info:
+        load_project([path], environ={})
+    where = info.value.location
+    assert (Path(where.file).name, where.line, where.column) == ("inc.yaml", 4, 5)
+    write(tmp_path, "base.yaml", "services:\n  b:\n    image: b\n    ports: ['x']\n")
+    path = write(
+        tmp_path, "compose.yaml", "services:\n  a:\n    extends: {file: base.yaml, service: b}\n"
+    )
+    with pytest.raises(InputError) as info:
+        load_project([path], environ={})
+    where = info.value.location
+    assert (Path(where.file).name, where.line) == ("base.yaml", 4)
