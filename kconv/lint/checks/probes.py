@@ -140,6 +140,24 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
+# The API server's defaults for probe fields: probes equal after defaulting behave identically.
+PROBE_DEFAULTS = {
+    "initialDelaySeconds": 0,
+    "timeoutSeconds": 1,
+    "periodSeconds": 10,
+    "successThreshold": 1,
+    "failureThreshold": 3,
+}
+
+
+def _defaulted(probe: dict[str, Any]) -> dict[str, Any]:
+    result = {**PROBE_DEFAULTS, **probe}
+    http = result.get("httpGet")
+    if isinstance(http, dict):
+        result["httpGet"] = {"scheme": "HTTP", "path": "/", **http}
+    return result
+
+
 @check("identical-probes")
 def identical_probes(params: Mapping[str, Any]) -> CheckFn:
     """Containers whose livenessProbe and readinessProbe are identical."""
@@ -148,7 +166,12 @@ def identical_probes(params: Mapping[str, Any]) -> CheckFn:
         for ref in obj.containers():
             liveness = ref.data.get("livenessProbe")
             readiness = ref.data.get("readinessProbe")
-            if isinstance(liveness, dict) and liveness and liveness == readiness:
+            if (
+                isinstance(liveness, dict)
+                and isinstance(readiness, dict)
+                and liveness
+                and _defaulted(liveness) == _defaulted(readiness)
+            ):
                 yield Violation(
                     f'container "{ref.name}" has identical livenessProbe and readinessProbe',
                     f"{ref.pointer}/readinessProbe",
