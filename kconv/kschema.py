@@ -35,6 +35,7 @@ __all__ = [
     "SchemaError",
     "available_versions",
     "has_schema",
+    "kinds_in",
     "nearest_version",
     "resolve_version",
     "schema_directory",
@@ -273,7 +274,7 @@ class _Definitions:
     """
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
+        self.raw = raw
         self._done: dict[str, Any] = {}
         self._aliasing: set[str] = set()
 
@@ -281,7 +282,7 @@ class _Definitions:
         done = self._done.get(name)
         if done is not None:
             return done
-        reduced = _reduce(self._raw[name])
+        reduced = _reduce(self.raw[name])
         if set(reduced) == {"$ref"}:  # an alias of another definition
             target = _ref_name(reduced["$ref"])
             if name in self._aliasing:
@@ -393,6 +394,32 @@ def _validator_class() -> Any:
         type_checker=Draft202012Validator.TYPE_CHECKER,
         version="kconv-kubernetes",
     )
+
+
+# Registered in every API group for the watch/delete machinery; they say nothing about which
+# kinds a group version serves, and would make removed group versions look present.
+_EVERYWHERE_KINDS = frozenset({"DeleteOptions", "WatchEvent"})
+
+
+@cache
+def _kinds_index(version: str) -> dict[str, frozenset[str]]:
+    """apiVersion -> the kinds the schemas of `version` define in it."""
+    index: dict[str, set[str]] = {}
+    for schema in _definitions(version, False).raw.values():
+        for gvk in schema.get("x-kubernetes-group-version-kind") or ():
+            kind = gvk.get("kind")
+            if kind in _EVERYWHERE_KINDS:
+                continue
+            group, group_version = gvk.get("group", ""), gvk.get("version", "")
+            api_version = f"{group}/{group_version}" if group else group_version
+            index.setdefault(api_version, set()).add(kind)
+    return {api_version: frozenset(kinds) for api_version, kinds in index.items()}
+
+
+def kinds_in(api_version: str, version: str | None = None) -> frozenset[str] | None:
+    """The kinds that `apiVersion` serves in `version` (default: newest), or None when the
+    schemas do not know the group version at all (a custom resource group, a removed version)."""
+    return _kinds_index(resolve_version(version)).get(api_version)
 
 
 def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:

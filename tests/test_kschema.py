@@ -501,3 +501,49 @@ def test_cli_strict_schema_and_no_schema(tmp_path: Path) -> None:
     assert (
         runner.invoke(cli, ["lint", "--no-schema", "--select", "KC0,KC1", str(path)]).exit_code == 0
     )
+
+
+def test_kinds_in_lists_what_a_built_in_group_version_serves() -> None:
+    assert (
+        {"Deployment", "StatefulSet", "DaemonSet"}
+        <= kschema.kinds_in("apps/v1")
+        <= {
+            "ControllerRevision",
+            "ControllerRevisionList",
+            "DaemonSet",
+            "DaemonSetList",
+            "Deployment",
+            "DeploymentList",
+            "ReplicaSet",
+            "ReplicaSetList",
+            "StatefulSet",
+            "StatefulSetList",
+        }
+    )
+    assert "Service" in kschema.kinds_in("v1")
+    assert kschema.kinds_in("extensions/v1beta1") is None  # removed: only watch machinery left
+    assert kschema.kinds_in("example.com/v1") is None
+    assert "ValidatingAdmissionPolicy" not in kschema.kinds_in(
+        "admissionregistration.k8s.io/v1", "1.28"
+    )
+
+
+def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "kinds.yaml"
+    path.write_text(
+        "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: a}\n---\n"
+        "apiVersion: v1\nkind: service\nmetadata: {name: b}\n---\n"
+        "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+        "metadata: {name: c}\n---\n"
+        "apiVersion: v1\nkind: Frobnicator\nmetadata: {name: d}\n---\n"
+        "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: e}\n"
+    )
+    assert _lint([str(path)], version="1.28") == [
+        'kinds.yaml:2:1 KC010 kind "Deploymnet" does not exist in apps/v1 (Kubernetes 1.28); '
+        'did you mean "Deployment"?',
+        'kinds.yaml:6:1 KC010 kind "service" does not exist in v1 (Kubernetes 1.28); '
+        'did you mean "Service"?',
+        'kinds.yaml:10:1 KC010 kind "ValidatingAdmissionPolicy" does not exist in '
+        "admissionregistration.k8s.io/v1 (Kubernetes 1.28); it is served from Kubernetes 1.30 on",
+        'kinds.yaml:14:1 KC010 kind "Frobnicator" does not exist in v1 (Kubernetes 1.28)',
+    ]

@@ -1,7 +1,9 @@
 """Schema validation: each object against the Kubernetes schema of the target version.
 
-`kubernetes-schema` reports every schema error at the offending field. `unknown-kind` reports a
-kind without a schema (a custom resource) once per run, on its first object, as skipped.
+`kubernetes-schema` reports every schema error at the offending field, and a kind that a built-in
+API group version does not serve (`apps/v1` `Deploymnet`: a typo, or a kind newer than the target
+version). `unknown-kind` reports a kind without a schema (a custom resource) once per run, on its
+first object, as skipped.
 A removed apiVersion (e.g. extensions/v1beta1 Deployment) has no schema either; the deprecated-
 API rules report it, so neither check adds noise about it.
 """
@@ -35,11 +37,39 @@ def kubernetes_schema(params: Mapping[str, Any]) -> CheckFn:
         try:
             errors = kschema.validate(obj.body, version, strict)
         except kschema.NoSchema:
+            if _not_served(obj, version) is not None:
+                yield _unknown_kind_violation(obj, version)
             return
         for error in errors:
             yield Violation(error.message, error.pointer)
 
     return run
+
+
+def _not_served(obj: K8sObject, version: str) -> frozenset[str] | None:
+    """The kinds of the object's built-in group version when it does not serve this kind."""
+    kinds = kschema.kinds_in(obj.api_version, version)
+    if kinds is None or obj.kind in kinds or _known_removed(obj):
+        return None
+    return kinds
+
+
+def _unknown_kind_violation(obj: K8sObject, version: str) -> Violation:
+    import difflib
+
+    kinds = _not_served(obj, version) or frozenset()
+    names = sorted(kind for kind in kinds if not kind.endswith("List"))
+    close = difflib.get_close_matches(obj.kind, names, n=1, cutoff=0.6)
+    if not close:
+        close = [name for name in names if name.lower() == obj.kind.lower()]
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    since = _first_serving_version(obj, version)
+    if since is not None:
+        hint = f"; it is served from Kubernetes {since} on"
+    return Violation(
+        f'kind "{obj.kind}" does not exist in {obj.api_version} (Kubernetes {version}){hint}',
+        "/kind",
+    )
 
 
 @check("unknown-kind", cross_object=True)
@@ -61,6 +91,8 @@ def unknown_kind(params: Mapping[str, Any]) -> CheckFn:
         version = kschema.nearest_version(ctx.kubernetes_version)
         if kschema.has_schema(obj.api_version, obj.kind, version) or _known_removed(obj):
             return
+        if _not_served(obj, version) is not None:
+            return  # a built-in group that lacks the kind: kubernetes-schema reports it
         first, count = firsts(ctx).get((obj.api_version, obj.kind), (obj, 1))
         if first is not obj:
             return
@@ -72,6 +104,20 @@ def unknown_kind(params: Mapping[str, Any]) -> CheckFn:
         )
 
     return run
+
+
+def _first_serving_version(obj: K8sObject, version: str) -> str | None:
+    """The first Kubernetes version after `version` whose schemas have this kind, if any."""
+    versions = kschema.available_versions()
+    if obj.kind not in (kschema.kinds_in(obj.api_version, versions[-1]) or ()):
+        return None
+    minor = int(version.split(".")[1])
+    for candidate in versions:
+        if int(candidate.split(".")[1]) > minor and obj.kind in (
+            kschema.kinds_in(obj.api_version, candidate) or ()
+        ):
+            return candidate
+    return None
 
 
 def _known_removed(obj: K8sObject) -> bool:
