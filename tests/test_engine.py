@@ -248,3 +248,18 @@ def test_shipped_rules_run_on_a_clean_file() -> None:
         manifests("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n"), select=["KC0"]
     )
     assert not [f for f in result.findings if f.rule == INTERNAL_ERROR_ID]
+
+
+def test_overrides_by_id_and_name_are_merged() -> None:
+    config = parse_config(
+        "rules:\n  flag-name:\n    severity: error\n    params: {key: namespace}\n", "c.yaml"
+    ).with_rule_params("TE101", {"extra": True})
+    [(chosen, params)] = choose_rules([FLAG], config)
+    assert chosen.severity == Severity.ERROR
+    assert params == {"key": "namespace", "extra": True}
+
+
+def test_a_prefix_in_config_rules_is_an_error() -> None:
+    config = parse_config("rules:\n  TE1: {severity: info}\n", "c.yaml")
+    with pytest.raises(ConfigError, match="'TE1' in config rules names several rules"):
+        choose_rules([FLAG, DEPLOY_ONLY], config)

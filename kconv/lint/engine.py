@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kconv.errors import ConfigError
-from kconv.lint.config import LintConfig
+from kconv.lint.config import LintConfig, RuleOverride
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
 from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity
 from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
@@ -84,9 +84,10 @@ def lint(
 ) -> LintResult:
     """Lint everything in `manifests`.
 
-    `select`/`ignore` (command-line selectors) apply after the configuration's; a non-empty
-    `select` replaces the enabled set. `suppressions=False` ignores every suppression (default:
-    the configuration's `suppressions`). `rules` replaces the registry (for tests).
+    `select` (command-line selectors) replaces the configuration's `select` and per-rule
+    `enabled` switches; `ignore` adds to the configuration's; the most specific selector wins
+    (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
+    configuration's `suppressions`). `rules` replaces the registry (for tests).
     """
     from kconv.lint.registry import load_rules
 
@@ -118,13 +119,17 @@ def choose_rules(
     from kconv.lint.registry import validate_params
 
     by_key = {spec.id: spec for spec in all_rules} | {spec.name: spec for spec in all_rules}
-    overrides = {}
+    overrides: dict[str, RuleOverride] = {}
     for override in config.rules:
         spec = by_key.get(override.key) or by_key.get(override.key.upper())
         if spec is None:
             validate_selectors([override.key], all_rules, "config rules", override.location)
-            raise ConfigError(f"unknown rule {override.key!r} in config rules", override.location)
-        overrides[spec.id] = override
+            raise ConfigError(
+                f"{override.key!r} in config rules names several rules; use one rule id or name",
+                override.location,
+            )
+        earlier = overrides.get(spec.id)
+        overrides[spec.id] = override if earlier is None else _merge(earlier, override)
     validate_selectors(config.select, all_rules, "config select", config.location_of("select"))
     validate_selectors(config.ignore, all_rules, "config ignore", config.location_of("ignore"))
     for path_ignore in config.per_path_ignores:
@@ -152,6 +157,20 @@ def choose_rules(
                 validate_params(spec, params, override.location)
         chosen.append((spec, params))
     return chosen
+
+
+def _merge(first: RuleOverride, second: RuleOverride) -> RuleOverride:
+    """Two overrides of one rule (by id and by name): the second wins, params are merged."""
+    params = None
+    if first.params is not None or second.params is not None:
+        params = {**(first.params or {}), **(second.params or {})}
+    return RuleOverride(
+        key=second.key,
+        severity=second.severity if second.severity is not None else first.severity,
+        params=params,
+        enabled=second.enabled if second.enabled is not None else first.enabled,
+        location=second.location or first.location,
+    )
 
 
 def _enabled(overrides: Mapping[str, Any], spec: RuleSpec) -> bool | None:
