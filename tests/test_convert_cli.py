@@ -234,3 +234,18 @@ def test_single_file_output_refuses_foreign_file(project: Path) -> None:
     assert result.exit_code == 2
     assert "out.yaml: exists and was not written by kconv" in result.stderr
     assert (project / "out.yaml").read_text() == "mine: true\n"
+
+
+def test_no_services_is_an_error_but_profiles_only_warn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "compose.yaml").write_text("services: {}\n")
+    empty = invoke("compose.yaml")
+    assert empty.exit_code == 2
+    assert "compose.yaml: no services to convert" in empty.stderr
+    (tmp_path / "compose.yaml").write_text("services:\n  a:\n    image: x\n    profiles: [dev]\n")
+    filtered = invoke("compose.yaml")
+    assert filtered.exit_code == 0 and filtered.stdout == ""
+    assert "every service is in a profile that is not enabled (a); use --profile" in filtered.stderr
+    assert "Deployment" in invoke("compose.yaml", "--profile", "dev", "--no-lint").stdout

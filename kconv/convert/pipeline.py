@@ -203,8 +203,14 @@ def convert(project: Project, options: ConvertOptions | None = None) -> ConvertR
         items.extend(
             (p, project_origin) for p in networkpolicy.policies(project, options.namespace)
         )
+    if not project.services and not project.disabled_services:
+        raise InputError("no services to convert: the compose file defines none", project_origin)
     if not project.services:
-        notes.warn("no service to convert (check the profiles)", project_origin)
+        notes.warn(
+            "no service to convert: every service is in a profile that is not enabled "
+            f"({', '.join(sorted(project.disabled_services))}); use --profile",
+            project_origin,
+        )
     ordered = sorted(_dedupe(items, notes), key=_sort_key)
     return ConvertResult(
         [body for body, _ in ordered], list(notes.items), [origin for _, origin in ordered]
