@@ -5,8 +5,10 @@ Two selector shapes exist. A *LabelSelector* (Deployments, PDBs, NetworkPolicies
 selector `{}` selects everything and a missing (null) selector selects nothing. A *map selector*
 (Services, ReplicationControllers) is a plain `key: value` map that must all match.
 
-The indexes (pod templates per namespace) are computed once per run and stored in the
-context's `__dict__`, so they live exactly as long as the run's LintContext.
+`run_index(ctx)` builds the run's indexes once (objects by kind, namespace and name; pod
+templates by namespace and label pair; which Services, PDBs, NetworkPolicies select which pods)
+and stores them in the context's `__dict__`, so they live exactly as long as the run's
+LintContext. Objects without a namespace share one (None), distinct from "default".
 """
 
 from __future__ import annotations
