@@ -204,3 +204,12 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert lint_cmd._use_color(None) is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert lint_cmd._use_color(None) is False
+
+
+def test_hidden_files_in_directories_are_skipped(folder: Path) -> None:
+    (folder / ".kconv.yaml").write_text("fail-on: error\n", encoding="utf-8")
+    (folder / ".gitlab-ci.yml").write_text("stages: [test]\n", encoding="utf-8")
+    code, out, _ = run("--select", "KC003", ".")
+    assert (code, out) == (0, "No problems found (3 files, 3 objects).\n")
+    code, out, _ = run("--select", "KC003", ".gitlab-ci.yml")  # named explicitly: linted
+    assert code == 1 and "KC003" in out

@@ -152,18 +152,32 @@ def _load(paths: tuple[str, ...]) -> Any:
     from kconv.errors import InputError
     from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
 
+    files = _files(paths)
     if "-" not in paths:
-        return load_paths(paths)
+        return load_paths(files)
     raw = click.get_binary_stream("stdin").read()
     try:
         text = yamlio.decode(raw, STDIN_NAME)
     except InputError as exc:
-        manifests = load_paths([path for path in paths if path != "-"])
+        manifests = load_paths([path for path in files if path != "-"])
         manifests.files.append(STDIN_NAME)
         location = exc.location or Location(STDIN_NAME)
         manifests.problems.append(LoadProblem("unreadable", exc.message, location))
         return manifests
-    return load_paths(paths, stdin_text=text)
+    return load_paths(files, stdin_text=text)
+
+
+def _files(paths: tuple[str, ...]) -> list[str]:
+    """The files to read: directories are walked, skipping hidden files found there
+    (`.kconv.yaml`, `.gitlab-ci.yml`, `.pre-commit-config.yaml` are not manifests)."""
+    from kconv.manifests import discover
+
+    given = set(paths)
+    return [
+        file
+        for file in discover(paths)
+        if file in given or not os.path.basename(file).startswith(".")
+    ]
 
 
 def _known(rule_id: str) -> bool:
