@@ -174,3 +174,14 @@ def test_guard_rejects_yaml_errors(tmp_path: Path) -> None:
     assert "duplicate key" in caught.value.message
     assert caught.value.location.line == 10
     assert yamlio  # the spec loader goes through yamlio only
+
+
+def test_docgen_writes_and_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "docs" / "rules.md"
+    monkeypatch.setattr(docgen, "DOCS_PATH", target)
+    assert docgen.main(["--check"]) == 1  # missing
+    assert docgen.main([]) == 0
+    assert target.read_text(encoding="utf-8") == docgen.render_markdown(load_rules())
+    assert docgen.main(["--check"]) == 0
+    target.write_text("stale\n", encoding="utf-8")
+    assert docgen.main(["--check"]) == 1
