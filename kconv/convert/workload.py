@@ -62,12 +62,24 @@ def workload_kind(service: Service, settings: ServiceSettings, options: ConvertO
     return "Deployment"
 
 
+def _platform(build: ServiceBuild) -> dict[str, str]:
+    """`platform: linux/arm64` as node labels."""
+    platform = build.service.raw.get("platform")
+    if not platform:
+        return {}
+    parts = str(platform).split("/")
+    out = {"kubernetes.io/os": parts[0]}
+    if len(parts) > 1:
+        out["kubernetes.io/arch"] = parts[1]
+    if len(parts) > 2:
+        build.warn("platform", f"platform variant {parts[2]!r} cannot be selected; left out")
+    return out
+
+
 def _placement(build: ServiceBuild, spec: dict[str, Any]) -> None:
     deploy = build.service.deploy
-    placement = deploy.placement if deploy else None
-    if not placement:
-        return
-    selector: dict[str, str] = {}
+    placement = (deploy.placement if deploy else None) or {}
+    selector: dict[str, str] = _platform(build)
     excluded: list[dict[str, Any]] = []
     for constraint in placement.get("constraints") or []:
         text = str(constraint)
@@ -122,6 +134,9 @@ def _replicas(build: ServiceBuild) -> int:
     deploy = build.service.deploy
     if deploy is not None and deploy.replicas is not None:
         return deploy.replicas
+    scale = build.service.raw.get("scale")
+    if isinstance(scale, int) and not isinstance(scale, bool):
+        return scale
     return 1
 
 
@@ -205,6 +220,9 @@ def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str,
         build.name, build.namespace, meta_labels, dict(sorted(meta_annotations.items()))
     )
     spec: dict[str, Any] = {}
+    for key in ("scale", "platform"):
+        if key in service.raw:
+            build.handled.add(key)
     if kind in ("Deployment", "StatefulSet"):
         spec["replicas"] = _replicas(build)
     elif kind == "DaemonSet" and deploy is not None and deploy.replicas is not None:
