@@ -133,7 +133,7 @@ def test_no_schema(api_version: str, kind: str) -> None:
     assert not kschema.has_schema(api_version, kind)
 
 
-def test_removed_api_has_schema_in_older_versions_only() -> None:
+def test_removed_apis_have_no_schema_and_current_ones_do() -> None:
     body = {"apiVersion": "policy/v1beta1", "kind": "PodSecurityPolicy", "metadata": {"name": "p"}}
     with pytest.raises(NoSchema):
         kschema.validate(body, "1.25")
