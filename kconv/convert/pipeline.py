@@ -192,6 +192,9 @@ def convert(project: Project, options: ConvertOptions | None = None) -> ConvertR
         autoscaler = hpa_mod.hpa(build, body) if joined is None else None
         if autoscaler is not None:
             items.append((autoscaler, origin))
+            body["spec"].pop(
+                "replicas", None
+            )  # the autoscaler owns it; kubectl apply must not reset it
         budget = hpa_mod.disruption_budget(build, body, autoscaler) if joined is None else None
         if budget is not None:
             items.append((budget, origin))
