@@ -18,9 +18,24 @@ CUSTOM_CHECK = "custom-schema"
 TARGETS = ("object", "pod-spec", "container")
 
 
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+PLACEHOLDERS = ("kind", "name", "container", "error")
+
+
+def check_message(message: str) -> str | None:
+    """Why `message` is not a valid template (None when it is)."""
+    import string
+
+    try:
+        fields = [
+            field for _, field, _, _ in string.Formatter().parse(message) if field is not None
+        ]
+    except ValueError as exc:
+        return f"invalid message template: {exc}"
+    for field in fields:
+        if field not in PLACEHOLDERS:
+            allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+            return f"unknown placeholder {{{field}}} in message (use {allowed}, or {{{{ }}}})"
+    return None
 
 
 def custom_rule_spec(item: Mapping[str, Any], source: str, location: Location) -> RuleSpec:
@@ -35,6 +50,9 @@ def custom_rule_spec(item: Mapping[str, Any], source: str, location: Location) -
         raise ConfigError(
             f"custom rule {item['id']}: invalid JSON Schema: {error.message}", location
         )
+    problem = check_message(str(item["message"]))
+    if problem is not None:
+        raise ConfigError(f"custom rule {item['id']}: {problem}", location)
     kinds = item.get("kinds")
     return RuleSpec(
         id=str(item["id"]),
@@ -92,9 +110,9 @@ def custom_schema(params: Mapping[str, Any]) -> CheckFn:
         for base, data, container in targets(obj):
             errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
             for error in errors:
-                values = _Blank(
+                message = template.format(
                     kind=obj.kind, name=obj.name, container=container, error=error.message
                 )
-                yield Violation(template.format_map(values), join_pointer(base, *error.path))
+                yield Violation(message, join_pointer(base, *error.path))
 
     return run
