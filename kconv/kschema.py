@@ -388,11 +388,12 @@ def _validator_class() -> Any:
         for name, function in Draft202012Validator.VALIDATORS.items()
         if name not in ("format", "$ref", "$dynamicRef")
     }
+    # No `version=`: that would register this class as *the* 2020-12 validator process-wide
+    # (jsonschema.validators.validator_for), changing other users of jsonschema.
     return validators.create(
         meta_schema=Draft202012Validator.META_SCHEMA,
         validators=keywords,
         type_checker=Draft202012Validator.TYPE_CHECKER,
-        version="kconv-kubernetes",
     )
 
 

@@ -547,3 +547,11 @@ def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: 
         "admissionregistration.k8s.io/v1 (Kubernetes 1.28); it is served from Kubernetes 1.30 on",
         'kinds.yaml:14:1 KC010 kind "Frobnicator" does not exist in v1 (Kubernetes 1.28)',
     ]
+
+
+def test_the_validator_class_is_not_registered_globally() -> None:
+    from jsonschema import Draft202012Validator, validators
+
+    kschema.validate({"apiVersion": "v1", "kind": "Service", "spec": 1}, NEWEST)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    assert validators.validator_for(schema) is Draft202012Validator
