@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kconv.errors import ConfigError
 from kconv.lint.rule import RuleSpec, Severity
-from kconv.lint.selection import Layer, enabled_rules, split_selectors
+from kconv.lint.selection import Layer, enabled_rules, specificity, split_selectors
 
 
 def rule(rule_id: str, name: str, default: bool = True) -> RuleSpec:
@@ -86,3 +88,24 @@ def test_unknown_selectors_are_config_errors(selector: str, hint: str) -> None:
 
 def test_split_selectors() -> None:
     assert split_selectors(["KC1, KC2", " KC3 ", ""]) == ["KC1", "KC2", "KC3"]
+
+
+_SELECTORS = st.sampled_from(
+    ["ALL", "KC", "KC0", "KC1", "KC10", "KC101", "KC11", "KC2", "KC3", "host-port", "latest-tag"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(select=st.lists(_SELECTORS, max_size=3), ignore=st.lists(_SELECTORS, max_size=3))
+def test_selection_properties(select: list[str], ignore: list[str]) -> None:
+    chosen = set(ids(Layer(tuple(select), tuple(ignore))))
+    for spec in RULES:
+        named_in = {spec.id, spec.name}
+        if named_in & set(ignore) and not named_in & set(select):
+            assert spec.id not in chosen  # an exact ignore beats every prefix
+        if not ignore and (spec.id in select or spec.name in select):
+            assert spec.id in chosen  # an exact select always runs
+        if select and not any(specificity(s, spec) >= 0 for s in select):
+            assert spec.id not in chosen  # select replaces the default set
+    if not select:
+        assert chosen <= {spec.id for spec in RULES if spec.default}
