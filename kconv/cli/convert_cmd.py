@@ -92,6 +92,11 @@ def _service_type(ctx: click.Context, param: click.Parameter, value: str | None)
     is_flag=True,
     help="Turn compose networks into NetworkPolicies.",
 )
+@click.option(
+    "--wait-for-dependencies",
+    is_flag=True,
+    help="Add init containers that wait for the Services of depends_on.",
+)
 @click.option("--profile", "profiles", multiple=True, help="Enable services of this profile.")
 @click.option(
     "--env-file",
@@ -137,6 +142,7 @@ def convert_command(
     ingress_host: str | None,
     ingress_class: str | None,
     network_policies: bool,
+    wait_for_dependencies: bool,
     profiles: tuple[str, ...],
     env_files: tuple[str, ...],
     no_interpolate: bool,
@@ -202,6 +208,7 @@ def convert_command(
         ingress_host=ingress_host,
         ingress_class=ingress_class,
         network_policies=network_policies,
+        wait_for_dependencies=wait_for_dependencies,
         kubernetes_version=(kubernetes_version or DEFAULT_KUBERNETES_VERSION).removeprefix("v"),
     )
     result = convert(project, options)

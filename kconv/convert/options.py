@@ -23,4 +23,5 @@ class ConvertOptions:
     ingress_host: str | None = None
     ingress_class: str | None = None
     network_policies: bool = False
+    wait_for_dependencies: bool = False  # init containers that wait for depends_on Services
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION

@@ -97,9 +97,12 @@ def _note_unmapped(build: ServiceBuild) -> None:
 def _note_relations(build: ServiceBuild, options: ConvertOptions) -> None:
     service = build.service
     for dependency in service.depends_on:
+        if options.wait_for_dependencies:
+            continue
         build.notes.info(
             f"service {service.name!r}: depends_on {dependency.service!r} has no Kubernetes "
-            "equivalent; make the container retry until its dependency answers",
+            "equivalent; make the container retry until its dependency answers "
+            "(or use --wait-for-dependencies)",
             dependency.origin,
         )
     if "links" in service.raw:

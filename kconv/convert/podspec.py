@@ -8,7 +8,7 @@ from typing import Any
 
 from kconv.convert import configmaps, probes, resources, storage
 from kconv.convert.context import ServiceBuild
-from kconv.convert.names import dns_label, port_name
+from kconv.convert.names import child_name, dns_label, port_name
 from kconv.convert.quantities import parse_duration, seconds
 from kconv.model.compose import Port
 
@@ -224,10 +224,67 @@ def _declare_probe_ports(container: dict[str, Any]) -> None:
         container.update(ordered)
 
 
+WAIT_IMAGE = "busybox:1.36"
+
+
+def _dependency_address(build: ServiceBuild, name: str) -> tuple[str, int] | None:
+    """The Service name and port a dependency answers on (None: it has no Service port)."""
+    from kconv.convert.settings import service_settings
+
+    dependency = build.project.services.get(name)
+    if dependency is None:
+        return None
+    for port in (*dependency.ports, *dependency.expose):
+        number = int(port.published) if port.published and port.published.isdigit() else None
+        if port.protocol == "tcp":
+            return dns_label(
+                service_settings(dependency).get("name") or name
+            ), number or port.target
+    return None
+
+
+def _wait_containers(build: ServiceBuild) -> list[dict[str, Any]]:
+    """With --wait-for-dependencies: one init container per depends_on that has a TCP port."""
+    if not build.options.wait_for_dependencies:
+        return []
+    out = []
+    for dependency in build.service.depends_on:
+        address = _dependency_address(build, dependency.service)
+        if address is None:
+            build.notes.warn(
+                f"service {build.service.name!r}: cannot wait for {dependency.service!r}, "
+                "which has no TCP port",
+                dependency.origin,
+            )
+            continue
+        host, port = address
+        script = f"until nc -z {host} {port}; do echo waiting for {host}:{port}; sleep 2; done"
+        out.append(
+            {
+                "name": child_name("wait-for", host),
+                "image": WAIT_IMAGE,
+                "command": ["sh", "-c", script],
+                "resources": {
+                    "limits": {"cpu": "50m", "memory": "16Mi"},
+                    "requests": {"cpu": "10m", "memory": "16Mi"},
+                },
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]},
+                    "readOnlyRootFilesystem": True,
+                    "runAsNonRoot": True,
+                    "runAsUser": 65534,
+                },
+            }
+        )
+    return out
+
+
 def _init_containers(build: ServiceBuild) -> list[dict[str, Any]]:
+    waits = _wait_containers(build)
     init = build.settings.get("init_container")
     if not init:
-        return []
+        return waits
     container: dict[str, Any] = {
         "name": dns_label(init.get("name", "init-service")),
         "image": init["image"],
@@ -235,7 +292,7 @@ def _init_containers(build: ServiceBuild) -> list[dict[str, Any]]:
     if init.get("command"):
         container["command"] = list(init["command"])
     container["securityContext"] = {"allowPrivilegeEscalation": False}
-    return [container]
+    return [*waits, container]
 
 
 def _host_aliases(build: ServiceBuild) -> list[dict[str, Any]]:
