@@ -181,3 +181,27 @@ def test_every_format_survives_any_message(message: str, file: str) -> None:
     assert root.find("testsuite/testcase/failure") is not None
     github = render(result, "github")
     assert github.count("\n") == 1 and github.startswith("::error file=")
+
+
+def test_sarif_edge_findings_validate() -> None:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"SARIF schema not available ({SARIF_SCHEMA}: shared corpora absent)")
+    import jsonschema
+
+    findings = [
+        Finding("KC004", "unreadable-file", Severity.ERROR, "binary data", Location("bin.yaml")),
+        Finding("KC009", "internal-error", Severity.ERROR, "rule crashed", Location("<stdin>", 4)),
+        Finding(
+            "KC101", "privileged-container", Severity.INFO, "m", Location("/abs/x y.yaml", 1, 1)
+        ),
+    ]
+    document = json.loads(render(LintResult(findings=findings, files=3, objects=0), "sarif"))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(document)
+    run = document["runs"][0]
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["KC004", "KC009", "KC101"]
+    locations = [result["locations"][0]["physicalLocation"] for result in run["results"]]
+    assert "region" not in locations[0]
+    assert locations[1]["region"] == {"startLine": 4}
+    assert locations[2]["artifactLocation"]["uri"] == "file:///abs/x%20y.yaml"
+    assert [result["level"] for result in run["results"]] == ["error", "error", "note"]

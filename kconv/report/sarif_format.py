@@ -49,12 +49,20 @@ def _descriptor(spec: RuleSpec) -> dict[str, Any]:
     return descriptor
 
 
-def _internal_descriptor(finding: Finding) -> dict[str, Any]:
+def _bare_descriptor(finding: Finding) -> dict[str, Any]:
+    """For a finding of a rule the run did not list (the engine's internal-error)."""
+    from kconv.lint.engine import INTERNAL_ERROR_ID
+
+    text = (
+        "A lint rule crashed; its findings for the object are missing. Please report it."
+        if finding.rule == INTERNAL_ERROR_ID
+        else f"{finding.rule} {finding.name}"
+    )
     return {
         "id": finding.rule,
         "name": finding.name,
-        "shortDescription": {"text": "A lint rule crashed; its findings for the object are lost."},
-        "defaultConfiguration": {"level": "error"},
+        "shortDescription": {"text": text},
+        "defaultConfiguration": {"level": _LEVELS[finding.severity]},
     }
 
 
@@ -90,7 +98,7 @@ def to_data(result: LintResult) -> dict[str, Any]:
     for finding in result.findings:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
-            descriptors.append(_internal_descriptor(finding))
+            descriptors.append(_bare_descriptor(finding))
         results.append(_result(finding, index[finding.rule]))
     driver = {
         "name": "kconv",
