@@ -180,3 +180,37 @@ def test_settings_beat_flags_and_schedules_make_cronjobs() -> None:
         "StatefulSet"
     )
     assert restart_condition(Service("a", restart="unless-stopped")) == "always"
+
+
+def test_pipeline_on_a_hand_built_project() -> None:
+    from kconv.convert import ConvertOptions, convert
+    from kconv.model.compose import EnvVar, Mount, Port, Project, Resource
+
+    web = Service(
+        "web",
+        image="nginx:1.27",
+        ports=(Port(80, published="8080"),),
+        environment=(EnvVar("MODE", "prod"), EnvVar("ADMIN_TOKEN", "t0k3n")),
+        volumes=(Mount("volume", "/data", source="data"),),
+        origin=HERE,
+    )
+    project = Project(
+        "demo", "/nonexistent", services={"web": web}, volumes={"data": Resource("data")}
+    )
+    result = convert(project, ConvertOptions(namespace="prod"))
+    summary = [(o["kind"], o["metadata"]["name"]) for o in result.objects]
+    assert summary == [
+        ("Namespace", "prod"),
+        ("Secret", "web-env"),
+        ("PersistentVolumeClaim", "data"),
+        ("Deployment", "web"),
+        ("Service", "web"),
+    ]
+    assert all(o["metadata"].get("namespace") == "prod" for o in result.objects[1:])
+    assert result.origins[3] == HERE
+    deployment = result.objects[3]
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env[0] == {"name": "MODE", "value": "prod"}
+    assert env[1]["valueFrom"]["secretKeyRef"] == {"name": "web-env", "key": "ADMIN_TOKEN"}
+    assert all("t0k3n" not in note.message for note in result.notes)
