@@ -611,10 +611,10 @@ def _describe(error: Any, body: dict[str, Any]) -> Iterator[SchemaError]:
     keyword = error.validator
     value = error.instance
     if keyword == "additionalProperties" and error.validator_value is False:
+        known = sorted(error.schema.get("properties") or ())
         for name in _unknown_fields(error.schema, value):
-            yield SchemaError(
-                join_pointer(pointer, name), f"{_where([*path, name])}unknown field {_q(name)}"
-            )
+            message = f"{_where([*path, name])}unknown field {_q(name)}{_did_you_mean(name, known)}"
+            yield SchemaError(join_pointer(pointer, name), message)
         return
     if keyword == "required":
         if isinstance(value, dict):
@@ -655,6 +655,16 @@ def _unknown_fields(schema: dict[str, Any], value: Any) -> list[str]:
         for name in value
         if name not in known and not any(p.search(str(name)) for p in patterns)
     ]
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """`; did you mean "readinessProbe"?` for a near miss among the known field names."""
+    same = [field for field in known if field.lower() == name.lower()]
+    if not same:
+        import difflib
+
+        same = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    return f"; did you mean {_q(same[0])}?" if same else ""
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")

@@ -227,9 +227,12 @@ def test_strict_mode_points_at_each_unknown_field() -> None:
     assert kschema.validate(body, NEWEST, strict=True) == [
         SchemaError(
             "/spec/template/spec/containers/0/readinessprobe",
-            'spec.template.spec.containers[0].readinessprobe: unknown field "readinessprobe"',
+            'spec.template.spec.containers[0].readinessprobe: unknown field "readinessprobe"; '
+            'did you mean "readinessProbe"?',
         ),
-        SchemaError("/spec/replica", 'spec.replica: unknown field "replica"'),
+        SchemaError(
+            "/spec/replica", 'spec.replica: unknown field "replica"; did you mean "replicas"?'
+        ),
     ]
 
 
@@ -466,7 +469,8 @@ def test_schema_findings_are_located_at_the_field(tmp_path: Path) -> None:
     ]
     assert _lint([str(path)], strict=True) == [
         'svc.yaml:7:7 KC010 spec.ports[0].port: "http" is not of type integer',
-        'svc.yaml:9:7 KC010 spec.ports[0].nodeport: unknown field "nodeport"',
+        'svc.yaml:9:7 KC010 spec.ports[0].nodeport: unknown field "nodeport"; '
+        'did you mean "nodePort"?',
     ]
 
 
@@ -495,7 +499,7 @@ def test_cli_strict_schema_and_no_schema(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["lint", "--select", "KC010", str(path)]).exit_code == 0
     strict = runner.invoke(cli, ["lint", "--select", "KC010", "--strict-schema", str(path)])
     assert strict.exit_code == 1
-    assert 'svc.yaml:9:7: error KC010 spec.ports[0].nodeport: unknown field "nodeport"' in (
+    assert 'svc.yaml:9:7: error KC010 spec.ports[0].nodeport: unknown field "nodeport";' in (
         strict.output
     )
     assert (
