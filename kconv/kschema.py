@@ -19,6 +19,7 @@ import importlib.util
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -360,6 +361,7 @@ class _Compiled:
 
 _VALIDATORS: dict[tuple[str, bool, str, str], _Compiled | None] = {}
 _QUICK: dict[tuple[str, bool], dict[int, _Quick]] = {}
+_COMPILING = threading.Lock()
 
 
 def _validator(version: str, strict: bool, api_version: str, kind: str) -> _Compiled | None:
@@ -369,13 +371,15 @@ def _validator(version: str, strict: bool, api_version: str, kind: str) -> _Comp
         return _VALIDATORS[key]
     except KeyError:
         pass
-    schema = _load_kind_schema(version, strict, api_version, kind)
-    compiled = None
-    if schema is not None:
-        memo = _QUICK.setdefault((version, strict), {})
-        compiled = _Compiled(schema, _quick(schema, memo))
-    _VALIDATORS[key] = compiled
-    return compiled
+    with _COMPILING:  # threads must not see half-prepared shared definitions
+        if key not in _VALIDATORS:
+            schema = _load_kind_schema(version, strict, api_version, kind)
+            compiled = None
+            if schema is not None:
+                memo = _QUICK.setdefault((version, strict), {})
+                compiled = _Compiled(schema, _quick(schema, memo))
+            _VALIDATORS[key] = compiled
+    return _VALIDATORS[key]
 
 
 @cache
