@@ -73,6 +73,13 @@ def environment(build: ServiceBuild) -> tuple[list[dict[str, Any]], list[dict[st
         for variable in env_file.variables:
             if variable.value is None:
                 continue
+            if not _KEY.match(variable.name):
+                build.notes.warn(
+                    f"service {service.name!r}: variable {variable.name!r} cannot be a "
+                    "ConfigMap or Secret key; left out",
+                    variable.origin if variable.origin.line else env_file.origin,
+                )
+                continue
             if _is_secret(variable):
                 secret_data[variable.name] = variable.value.encode()
                 secret_from_files.add(variable.name)
