@@ -87,6 +87,10 @@ class Row:
         return (self.tool, self.file, self.object, self.check, self.expected, self.config)
 
     @property
+    def checks(self) -> list[str]:
+        return self.check.split(",")
+
+    @property
     def wants_finding(self) -> bool:
         return self.expected in ("fail", "warn")
 
@@ -139,9 +143,10 @@ def setup_for(row: Row, rules: Sequence[str], tool_semantics: bool = True) -> Se
     behaviour: EXTRA_RULES, TOOL_PARAMS) into kconv's equivalent settings."""
     setup = Setup(list(rules))
     if tool_semantics:
-        extra = EXTRA_RULES.get((row.tool, row.check), ())
-        setup.rules += [rule for rule in extra if rule not in rules]
-        setup.params.update(TOOL_PARAMS.get((row.tool, row.check), {}))
+        for check in row.checks:
+            extra = EXTRA_RULES.get((row.tool, check), ())
+            setup.rules += [rule for rule in extra if rule not in setup.rules]
+            setup.params.update(TOOL_PARAMS.get((row.tool, check), {}))
     if row.tool != "kube-score":
         return setup
     version = _SCORE_VERSION.search(row.config)
@@ -201,8 +206,11 @@ def outcomes(tool_semantics: bool = True) -> tuple[Outcome, ...]:
     mapping = equivalents()
     results = []
     for row in index_rows():
-        rules = mapping.get((row.tool, row.check))
-        if rules and comparable(row) and (LINTERS / row.file).is_file():
+        # A row may name several checks (kube-linter runs with a config): compare it when every
+        # one of them has kconv equivalents; the expectation is about any of them.
+        per_check = [mapping.get((row.tool, check)) for check in row.checks]
+        rules = sorted({rule for found in per_check for rule in found or ()})
+        if all(per_check) and comparable(row) and (LINTERS / row.file).is_file():
             results.append(run_row(row, rules, tool_semantics))
     return tuple(results)
 
