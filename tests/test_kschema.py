@@ -559,3 +559,33 @@ def test_the_validator_class_is_not_registered_globally() -> None:
     kschema.validate({"apiVersion": "v1", "kind": "Service", "spec": 1}, NEWEST)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
     assert validators.validator_for(schema) is Draft202012Validator
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from([("apps/v1", "Deployment"), ("v1", "Service"), ("v1", "Pod")]),
+    spec=_json,
+    metadata=_json,
+    strict=st.booleans(),
+)
+def test_any_json_body_gives_errors_that_point_into_it(
+    kind: tuple[str, str], spec: Any, metadata: Any, strict: bool
+) -> None:
+    from kconv.model.location import split_pointer
+
+    body = {"apiVersion": kind[0], "kind": kind[1], "metadata": metadata, "spec": spec}
+    for error in kschema.validate(body, NEWEST, strict):
+        assert error.message
+        value: Any = body
+        for token in split_pointer(error.pointer):
+            assert isinstance(value, dict | list), error
+            value = value[int(token)] if isinstance(value, list) else value[token]
