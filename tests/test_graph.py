@@ -218,6 +218,19 @@ def test_compose_is_converted_first() -> None:
     assert "example-only" not in out + err
 
 
+def test_compose_from_stdin_with_manifests() -> None:
+    compose = (ROOT / "fixtures/graph/compose/compose.yaml").read_text(encoding="utf-8")
+    compose = compose.replace("    env_file: web.env\n", "")
+    code, out, err = _run(
+        "--compose", "-", "fixtures/graph/namespaces", "--format", "dot", input=compose
+    )
+    assert code == 0, err
+    assert '  Service_web -> Deployment_web [label="selects"];' in out
+    assert '  Service_prod_web -> Deployment_prod_web [label="selects"];' in out
+    assert "Service staging/web selects no pods" in err
+    assert _run("--compose", "-", "-", input=compose)[0] == 2
+
+
 def test_compose_problems_are_exit_2(tmp_path: Path) -> None:
     compose = tmp_path / "compose.yaml"
     compose.write_text("services:\n  web:\n    image: [\n", encoding="utf-8")
