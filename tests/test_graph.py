@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,6 +71,22 @@ def test_object_order_does_not_change_the_drawing(case: str, fmt: str) -> None:
     random.Random(7).shuffle(shuffled)
     assert render(build_graph(shuffled), fmt) == expected
     assert render(build_graph(list(reversed(objects))), fmt) == expected
+
+
+def test_same_bytes_under_different_hash_seeds() -> None:
+    outputs = set()
+    for seed in ("0", "1", "4242"):
+        done = subprocess.run(
+            [sys.executable, "-m", "kconv", "graph", "fixtures/graph", "--format", "dot"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add((done.stdout, done.stderr))
+    assert len(outputs) == 1
 
 
 def test_healthy_project_has_every_relation_kind() -> None:
