@@ -40,7 +40,7 @@ def _expected(case: str, name: str) -> str:
 
 
 def test_every_case_has_golden_files() -> None:
-    assert set(MANIFEST_CASES) >= {"shop", "broken", "namespaces", "legacy"}
+    assert set(MANIFEST_CASES) >= {"shop", "broken", "namespaces", "legacy", "tls"}
     for case in MANIFEST_CASES:
         for name in ("expected.mmd", "expected.dot", "expected.broken"):
             assert (ROOT / "fixtures" / "graph" / case / name).is_file(), (case, name)
@@ -141,6 +141,18 @@ def test_broken_edges_are_red_in_both_formats() -> None:
     red = [line for line in dot.splitlines() if "->" in line and 'color="#d00000"' in line]
     assert len(red) == 8
     assert not any("ConfigMap_features" in line for line in red)
+
+
+def test_certificates_issued_by_cert_manager_are_not_broken() -> None:
+    graph = build_graph(load_paths(["fixtures/graph/tls"]).objects)
+    tls = {edge.source: edge for edge in graph.edges if edge.label == "tls"}
+    assert (tls["Ingress//issued"].optional, tls["Ingress//issued"].broken) == (True, False)
+    assert (tls["Ingress//manual"].optional, tls["Ingress//manual"].broken) == (False, True)
+    assert [item.message for item in graph.broken] == [
+        "Ingress manual uses Secret b-tls, which is missing"
+    ]
+    # an ExternalName Service selects nothing and is not broken
+    assert not any(edge.source == "Service//site" for edge in graph.edges)
 
 
 def test_relations_stay_inside_a_namespace() -> None:

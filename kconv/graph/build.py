@@ -149,7 +149,8 @@ class _Builder:
             self.reference(obj, reference, "uses")
         if kind == "Ingress":
             for reference in ingress_references(obj):
-                self.reference(obj, reference, "routes to")
+                verb = "uses" if reference.kind == "Secret" else "routes to"
+                self.reference(obj, reference, verb)
         elif kind == "Service":
             selector = service_selector(obj)
             if selector is not None:

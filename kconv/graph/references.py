@@ -4,7 +4,7 @@ to Services (and TLS Secrets), autoscalers to their scale target."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kconv.model.k8s import K8sObject
@@ -116,9 +116,24 @@ def _backend(backend: Any, pointer: str, label: str) -> Reference | None:
     return _ref("Service", backend, "serviceName", label, pointer)
 
 
+# Ingress annotations that make cert-manager (or kube-lego) create the TLS Secrets.
+_ISSUER_ANNOTATIONS = (
+    "cert-manager.io/issuer",
+    "cert-manager.io/cluster-issuer",
+    "kubernetes.io/tls-acme",
+)
+
+
+def _certificates_issued(obj: K8sObject) -> bool:
+    return any(
+        str(obj.annotations.get(key, "")).strip().lower() not in ("", "false")
+        for key in _ISSUER_ANNOTATIONS
+    )
+
+
 def ingress_references(obj: K8sObject) -> list[Reference]:
     """Services an Ingress routes to (labelled host+path, `default` for the default backend)
-    and the Secrets its TLS entries name."""
+    and the Secrets its TLS entries name (optional when cert-manager issues them)."""
     spec = obj.get("/spec")
     if not isinstance(spec, dict):
         return []
@@ -135,10 +150,12 @@ def ingress_references(obj: K8sObject) -> list[Reference]:
             candidates.append(
                 _backend(path.get("backend"), join_pointer(pointer, "backend"), label)
             )
+    issued = _certificates_issued(obj)
     for index, tls in _items(spec.get("tls")):
-        candidates.append(
-            _ref("Secret", tls, "secretName", "tls", join_pointer("/spec/tls", index))
-        )
+        reference = _ref("Secret", tls, "secretName", "tls", join_pointer("/spec/tls", index))
+        if reference is not None and issued:
+            reference = replace(reference, optional=True)
+        candidates.append(reference)
     return [reference for reference in candidates if reference is not None]
 
 
