@@ -34,6 +34,7 @@ __all__ = [
     "MAX_ERRORS",
     "NoSchema",
     "SchemaError",
+    "api_versions_serving",
     "available_versions",
     "has_schema",
     "kinds_in",
@@ -425,6 +426,20 @@ def kinds_in(api_version: str, version: str | None = None) -> frozenset[str] | N
     """The kinds that `apiVersion` serves in `version` (default: newest), or None when the
     schemas do not know the group version at all (a custom resource group, a removed version)."""
     return _kinds_index(resolve_version(version)).get(api_version)
+
+
+def api_versions_serving(kind: str, version: str | None = None) -> list[str]:
+    """The apiVersions that serve `kind` in `version` (default: newest), the preferred first:
+    stable before alpha/beta, newer before older (autoscaling/v2 before autoscaling/v1)."""
+    index = _kinds_index(resolve_version(version))
+    found = [api_version for api_version, kinds in index.items() if kind in kinds]
+
+    def preference(api_version: str) -> tuple[bool, int, str]:
+        match = re.search(r"v(\d+)(alpha|beta)?", api_version.rpartition("/")[2])
+        major = int(match.group(1)) if match else 0
+        return (bool(match and match.group(2)), -major, api_version)
+
+    return sorted(found, key=preference)
 
 
 def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:

@@ -507,6 +507,15 @@ def test_cli_strict_schema_and_no_schema(tmp_path: Path) -> None:
     )
 
 
+def test_api_versions_serving_prefers_stable_and_newer() -> None:
+    assert kschema.api_versions_serving("HorizontalPodAutoscaler") == [
+        "autoscaling/v2",
+        "autoscaling/v1",
+    ]
+    assert kschema.api_versions_serving("Deployment", "1.25") == ["apps/v1"]
+    assert kschema.api_versions_serving("Widget") == []
+
+
 def test_kinds_in_lists_what_a_built_in_group_version_serves() -> None:
     assert (
         {"Deployment", "StatefulSet", "DaemonSet"}
@@ -540,7 +549,9 @@ def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: 
         "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
         "metadata: {name: c}\n---\n"
         "apiVersion: v1\nkind: Frobnicator\nmetadata: {name: d}\n---\n"
-        "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: e}\n"
+        "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: e}\n---\n"
+        "apiVersion: v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: f}\n---\n"
+        "apiVersion: v1\nkind: DeploymentConfig\nmetadata: {name: g}\n"
     )
     assert _lint([str(path)], version="1.28") == [
         'kinds.yaml:2:1 KC010 kind "Deploymnet" does not exist in apps/v1 (Kubernetes 1.28); '
@@ -550,6 +561,11 @@ def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: 
         'kinds.yaml:10:1 KC010 kind "ValidatingAdmissionPolicy" does not exist in '
         "admissionregistration.k8s.io/v1 (Kubernetes 1.28); it is served from Kubernetes 1.30 on",
         'kinds.yaml:14:1 KC010 kind "Frobnicator" does not exist in v1 (Kubernetes 1.28)',
+        'kinds.yaml:22:1 KC010 kind "HorizontalPodAutoscaler" does not exist in v1 '
+        "(Kubernetes 1.28); it is served by apiVersion autoscaling/v2",
+        # OpenShift's legacy v1 kinds are extensions: skipped, like custom resources
+        "kinds.yaml:26:1 KC011 no schema for kind DeploymentConfig (v1) in Kubernetes 1.28: "
+        "1 object not schema-validated",
     ]
 
 

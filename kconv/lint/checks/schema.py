@@ -46,10 +46,52 @@ def kubernetes_schema(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
+# OpenShift's own kinds, which OpenShift 3 served (and kompose still writes) under `apiVersion: v1`.
+# They are extensions like custom resources: skipped (KC011), not errors.
+OPENSHIFT_LEGACY_V1_KINDS = frozenset(
+    {
+        "AppliedClusterResourceQuota",
+        "BrokerTemplateInstance",
+        "Build",
+        "BuildConfig",
+        "ClusterNetwork",
+        "ClusterResourceQuota",
+        "DeploymentConfig",
+        "EgressNetworkPolicy",
+        "Group",
+        "HostSubnet",
+        "Identity",
+        "Image",
+        "ImageStream",
+        "ImageStreamImage",
+        "ImageStreamImport",
+        "ImageStreamMapping",
+        "ImageStreamTag",
+        "ImageTag",
+        "NetNamespace",
+        "OAuthAccessToken",
+        "OAuthAuthorizeToken",
+        "OAuthClient",
+        "OAuthClientAuthorization",
+        "Project",
+        "ProjectRequest",
+        "RoleBindingRestriction",
+        "Route",
+        "SecurityContextConstraints",
+        "Template",
+        "TemplateInstance",
+        "User",
+        "UserIdentityMapping",
+    }
+)
+
+
 def _not_served(obj: K8sObject, version: str) -> frozenset[str] | None:
     """The kinds of the object's built-in group version when it does not serve this kind."""
     kinds = kschema.kinds_in(obj.api_version, version)
     if kinds is None or obj.kind in kinds or _known_removed(obj):
+        return None
+    if obj.api_version == "v1" and obj.kind in OPENSHIFT_LEGACY_V1_KINDS:
         return None
     return kinds
 
@@ -63,6 +105,9 @@ def _unknown_kind_violation(obj: K8sObject, version: str) -> Violation:
     if not close:
         close = [name for name in names if name.lower() == obj.kind.lower()]
     hint = f'; did you mean "{close[0]}"?' if close else ""
+    homes = kschema.api_versions_serving(obj.kind, version)
+    if homes:
+        hint = f"; it is served by apiVersion {homes[0]}"
     since = _first_serving_version(obj, version)
     if since is not None:
         hint = f"; it is served from Kubernetes {since} on"
