@@ -112,6 +112,11 @@ def _service_type(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option("--force", is_flag=True, help="Overwrite files kconv did not write.")
 @click.option("--dry-run", is_flag=True, help="List the files -o would write; write nothing.")
 @click.option(
+    "--check",
+    is_flag=True,
+    help="With -o: write nothing; exit 1 and print a diff if regenerating would change the files.",
+)
+@click.option(
     "--project-directory",
     type=click.Path(file_okay=False),
     help="The project directory (default: the folder of the first compose file).",
@@ -151,6 +156,7 @@ def convert_command(
     quiet: bool,
     force: bool,
     dry_run: bool,
+    check: bool,
     project_directory: str | None,
     project_name: str | None,
     with_kompose_annotation: bool | None,
@@ -166,6 +172,7 @@ def convert_command(
       kconv convert compose.yaml -o k8s/
       kconv convert -f compose.yaml -f compose.prod.yaml -n shop --ingress-host shop.example.com
       kconv convert --controller statefulset --format json > manifests.json
+      kconv convert compose.yaml -o k8s/ --check    # CI: fail if k8s/ is stale
     """
     from kconv.compose.loader import load_project
     from kconv.convert import ConvertOptions, convert
@@ -179,6 +186,10 @@ def convert_command(
         out, to_stdout = None, True
     if out and to_stdout:
         raise click.UsageError("--out and --stdout cannot be used together")
+    if check and (not out or to_stdout):
+        raise click.UsageError("--check compares with files: give the output with -o PATH")
+    if check and dry_run:
+        raise click.UsageError("--check and --dry-run cannot be used together")
     if emptyvols and volumes not in (None, "emptyDir"):
         raise click.UsageError("--emptyvols and --volumes cannot be used together")
     if namespace is not None and dns_label(namespace) != namespace:
@@ -230,7 +241,21 @@ def convert_command(
             click.echo(f"kconv: warning: {warning}", err=True)
         for note in notes:
             click.echo(str(note), err=True)
-    if out and not to_stdout:
+    if check and out:
+        as_directory = out.endswith(("/", os.sep)) or os.path.isdir(out)
+        checker = output_mod.check_directory if as_directory else output_mod.check_file
+        diffs = checker(result.objects, out, fmt)
+        if diffs:
+            click.echo("".join(diffs), nl=False)
+            click.echo(
+                f"kconv: {len(diffs)} file(s) in {out} are out of date; rerun the same "
+                "kconv convert without --check to regenerate them",
+                err=True,
+            )
+            raise SystemExit(1)
+        if not quiet:
+            click.echo(f"kconv: {out} is up to date", err=True)
+    elif out and not to_stdout:
         as_directory = out.endswith(("/", os.sep)) or os.path.isdir(out)
         writer = output_mod.write_directory if as_directory else output_mod.write_file
         paths = writer(result.objects, out, fmt, force=force, dry_run=dry_run)

@@ -6,6 +6,7 @@ chosen directory, and only overwrites files kconv wrote itself unless forced.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tempfile
@@ -136,3 +137,64 @@ def write_file(
         raise OutputError("the folder does not exist", Location(path))
     _atomic_write(path, text)
     return [path]
+
+
+def _read_or_none(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot read: {exc}", Location(path)) from None
+
+
+def _diff(path: str, old: str | None, new: str | None) -> str:
+    before = (old or "").splitlines(keepends=True)
+    after = (new or "").splitlines(keepends=True)
+    return "".join(
+        difflib.unified_diff(
+            before,
+            after,
+            fromfile=path if old is not None else "/dev/null",
+            tofile=path if new is not None else "/dev/null",
+        )
+    )
+
+
+def check_directory(
+    objects: Sequence[dict[str, Any]], directory: str, fmt: str = "yaml"
+) -> list[str]:
+    """Unified diffs between what `write_directory` would write and what is there now.
+
+    Files in the directory that kconv wrote but would not write again (a removed service)
+    are reported as deletions. An empty list means the directory is up to date.
+    """
+    plan = plan_directory(objects, directory, fmt)
+    diffs = []
+    planned = set()
+    for path, text in plan:
+        planned.add(os.path.realpath(path))
+        current = _read_or_none(path)
+        if current != text:
+            diffs.append(_diff(path, current, text))
+    if os.path.isdir(directory):
+        extension = ".json" if fmt == "json" else ".yaml"
+        for name in sorted(os.listdir(directory)):
+            path = os.path.join(directory, name)
+            if (
+                name.endswith(extension)
+                and os.path.realpath(path) not in planned
+                and written_by_kconv(path)
+            ):
+                diffs.append(_diff(path, _read_or_none(path), None))
+    return diffs
+
+
+def check_file(objects: Sequence[dict[str, Any]], path: str, fmt: str = "yaml") -> list[str]:
+    """The diff between what `write_file` would write and the file now (empty: up to date)."""
+    text = render(objects, fmt)
+    if fmt != "json":
+        text = f"{HEADER}. Do not edit by hand: rerun kconv convert.\n{text}"
+    current = _read_or_none(path)
+    return [] if current == text else [_diff(path, current, text)]
