@@ -31,6 +31,8 @@ def load_rules(extra_specs: Iterable[RuleSpec] = ()) -> list[RuleSpec]:
     rules = list(_shipped_rules())
     extra = list(extra_specs)
     if extra:
+        from kconv.lint import custom  # noqa: F401  (registers the `custom-schema` check)
+
         _check_unique(rules + extra)
         for spec in extra:
             validate_params(spec, spec.params, Location(spec.source or "<config>"))
