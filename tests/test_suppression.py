@@ -38,7 +38,11 @@ IMAGE = RuleSpec(
     "r",
     "Fix.",
     "test-suppression-image",
-    equivalents={"kube-linter": ("latest-tag",), "kube-score": ("container-image-tag",)},
+    equivalents={
+        "kube-linter": ("latest-tag",),
+        "kube-score": ("container-image-tag",),
+        "polaris": ("tagNotSpecified",),
+    },
 )
 OTHER = RuleSpec(
     "TS201",
@@ -89,6 +93,13 @@ def test_without_suppressions_both_rules_report() -> None:
         # kube-score
         ('    kube-score/ignore: "pod-probes,container-image-tag"\n', [("TS201", 10)]),
         ('    kube-score/ignore: "pod-probes"\n', [("TS101", 10), ("TS201", 10)]),
+        # polaris
+        ('    polaris.fairwinds.com/tagNotSpecified-exempt: "true"\n', [("TS201", 10)]),
+        (
+            '    polaris.fairwinds.com/tagNotSpecified-exempt: "false"\n',
+            [("TS101", 10), ("TS201", 10)],
+        ),
+        ('    polaris.fairwinds.com/exempt: "true"\n', [("TS201", 10)]),
     ],
 )
 def test_annotations(annotations: str, expected: list[tuple]) -> None:

@@ -5,8 +5,9 @@
 - `# kconv: ignore[KC101]` on the finding's line or the line above; without `[...]` it
   suppresses every rule there. `# kconv: ignore-file[KC101]` anywhere in a file covers the file.
 - Migrating users keep their kube-linter (`ignore-check.kube-linter.io/<check>`,
-  `kube-linter.io/ignore-all`) and kube-score (`kube-score/ignore: a,b`) annotations: they
-  suppress the kconv rules that list those checks in `equivalents`.
+  `kube-linter.io/ignore-all`), kube-score (`kube-score/ignore: a,b`) and polaris
+  (`polaris.fairwinds.com/exempt: "true"`, `polaris.fairwinds.com/<check>-exempt: "true"`)
+  annotations: they suppress the kconv rules that list those checks in `equivalents`.
 
 Each kconv suppression is made of *tokens* (ids, id prefixes, names); the engine records which
 tokens suppressed something, so unknown and unused ones can be reported (KC006, KC007).
@@ -28,6 +29,8 @@ IGNORE_REASON_ANNOTATION = "kconv.io/ignore-reason"
 KUBE_LINTER_CHECK_PREFIX = "ignore-check.kube-linter.io/"
 KUBE_LINTER_IGNORE_ALL = "kube-linter.io/ignore-all"
 KUBE_SCORE_IGNORE = "kube-score/ignore"
+POLARIS_EXEMPT = "polaris.fairwinds.com/exempt"
+POLARIS_PREFIX = "polaris.fairwinds.com/"
 EVERYTHING = frozenset({"all", "*", "ALL"})
 ANNOTATION_POINTER = join_pointer("/metadata/annotations", IGNORE_ANNOTATION)
 
@@ -69,7 +72,19 @@ def annotation_suppressor(obj: K8sObject, rule: RuleSpec) -> str | None:
         and set(split_tokens(annotations[KUBE_SCORE_IGNORE])).intersection(score_ids)
     ):
         return KUBE_SCORE_IGNORE
+    polaris_ids = rule.equivalents.get("polaris", ())
+    if polaris_ids:
+        if _true(annotations.get(POLARIS_EXEMPT)):
+            return POLARIS_EXEMPT
+        for check in polaris_ids:
+            key = f"{POLARIS_PREFIX}{check}-exempt"
+            if _true(annotations.get(key)):
+                return key
     return None
+
+
+def _true(value: object) -> bool:
+    return value is True or str(value).strip().lower() == "true"
 
 
 def suppressed_by_annotation(obj: K8sObject, rule: RuleSpec) -> bool:
