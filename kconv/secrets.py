@@ -128,7 +128,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SECRET_VALUE_PATTERNS = tuple(
     re.compile(pattern)
     for pattern in (
-        r"-+\s*BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE KEY(?:\s+BLOCK)?\s*-+",
+        r"(?<!-)-{3,}\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",  # AWS access key id
         r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",  # GitHub tokens
         r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
@@ -139,7 +139,7 @@ _SECRET_VALUE_PATTERNS = tuple(
         r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",  # JWT
         r"\bnpm_[A-Za-z0-9]{36}\b",
         r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",  # GCP service-account JSON
-        r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",  # URL with user:password@
+        r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@",  # user:password@ URL
     )
 )
 

@@ -106,3 +106,9 @@ def test_redact_replaces_every_occurrence_and_each_line_of_multiline_secrets() -
 
 def test_redact_ignores_tiny_values() -> None:
     assert redact("a b c", ["a", ""]) == "a b c"
+
+
+@pytest.mark.parametrize("filler", ["-", "x", "a:", "eyJ", "a://b:"])
+def test_detection_is_linear_on_huge_values(filler: str) -> None:
+    # A quadratic pattern would take minutes here (and hang `kconv lint` on a 50 MB scalar).
+    assert not looks_like_secret_value(filler * 400_000)
