@@ -22,7 +22,9 @@ import codecs
 import copy
 import json
 import math
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -148,6 +150,16 @@ def decode(raw: bytes, filename: str) -> str:
 def read_text(path: str, display_name: str | None = None) -> str:
     """Read and decode a text file; every failure becomes an InputError naming the file."""
     name = display_name or path
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", Location(name)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", Location(name)) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory, not a file", Location(name))
+    if not stat.S_ISREG(mode):  # a FIFO or device could block or never end
+        raise InputError("not a regular file", Location(name))
     try:
         with open(path, "rb") as handle:
             raw = handle.read()

@@ -42,6 +42,7 @@ COMPOSE_GO_FAILURES = {
         "its env_file only exists relative to the project_directory that "
         "include/project-directory.yaml gives it"
     ),
+    "loader/testdata/empty.yaml": "an empty file: docker compose says 'empty compose file'",
     "loader/testdata/remote/cycle/compose.yaml": "remote (git/oci) extends: not supported offline",
     "loader/testdata/remote/cycle/compose-cycle.yaml": "remote extends: not supported offline",
     "loader/testdata/remote/nested/compose.yaml": "remote extends: not supported offline",

@@ -438,7 +438,8 @@ def test_secret_values_collected(tmp_path: Path) -> None:
 
 
 def test_empty_file_and_null_service(tmp_path: Path) -> None:
-    assert load(tmp_path, "# nothing\n").services == {}
+    exc = error(tmp_path, "# nothing\n")
+    assert exc.message == "empty compose file"
     project = load(tmp_path, "services:\n  a:\n")
     assert list(project.services) == ["a"]
 

@@ -71,9 +71,14 @@ def test_missing_path_exit_2(folder: Path) -> None:
 
 
 def test_fail_on(folder: Path) -> None:
-    assert run("--select", "KC005", "tagged.yaml")[0] == 0  # a warning is below the default
-    assert run("--select", "KC005", "--fail-on", "warning", "tagged.yaml")[0] == 1
-    (folder / "strict.yaml").write_text("fail-on: info\n", encoding="utf-8")
+    assert run("--select", "KC005", "tagged.yaml")[0] == 1  # KC005 is an error by default
+    (folder / "warn.yaml").write_text("rules: {KC005: {severity: warning}}\n", encoding="utf-8")
+    warn = ("--config", "warn.yaml", "--select", "KC005", "tagged.yaml")
+    assert run(*warn)[0] == 0  # a warning is below the default threshold
+    assert run(*warn, "--fail-on", "warning")[0] == 1
+    (folder / "strict.yaml").write_text(
+        "fail-on: info\nrules: {KC005: {severity: warning}}\n", encoding="utf-8"
+    )
     assert run("--config", "strict.yaml", "--select", "KC005", "tagged.yaml")[0] == 1
     assert (
         run("--config", "strict.yaml", "--fail-on", "error", "--select", "KC005", "tagged.yaml")[0]
@@ -98,7 +103,7 @@ def test_json_output_to_file(folder: Path) -> None:
         ("./dup.yaml", "KC002", 5),
         ("./tagged.yaml", "KC005", 6),
     ]
-    assert data["summary"] == {"files": 3, "objects": 3, "errors": 1, "warnings": 1, "infos": 0}
+    assert data["summary"] == {"files": 3, "objects": 3, "errors": 2, "warnings": 0, "infos": 0}
 
 
 def test_unwritable_output_exit_2(folder: Path) -> None:
@@ -117,7 +122,7 @@ def test_every_format(folder: Path, fmt: str) -> None:
 def test_github_format(folder: Path) -> None:
     _, out, _ = run("--format", "github", "--select", "KC005", "tagged.yaml")
     assert out == (
-        "::warning file=tagged.yaml,line=6,col=6,title=KC005 unknown-yaml-tag"
+        "::error file=tagged.yaml,line=6,col=6,title=KC005 unknown-yaml-tag"
         "::unknown tag !Ref is not allowed; the value is read as if untagged\n"
     )
 

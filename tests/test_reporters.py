@@ -105,7 +105,7 @@ def test_json_contract(result: LintResult) -> None:
     assert set(data) == {"findings", "summary"}
     keys = {"rule", "severity", "file", "line", "column", "kind", "namespace", "name", "message"}
     assert all(set(finding) == keys for finding in data["findings"])
-    assert data["summary"] == {"files": 3, "objects": 3, "errors": 4, "warnings": 1, "infos": 0}
+    assert data["summary"] == {"files": 3, "objects": 3, "errors": 5, "warnings": 0, "infos": 0}
 
 
 def test_junit_is_well_formed(result: LintResult) -> None:

@@ -227,6 +227,8 @@ def _parse(path: str, context: _Context) -> tuple[dict, LocTree]:
     else:
         text = read_text(path, display)
     documents = load_documents(text, display, yaml12=True, keep_tags=KEEP_TAGS)
+    if not documents:  # as docker compose: an empty file is an error, not an empty project
+        raise InputError("empty compose file", Location(display))
     data: dict[str, Any] = {}
     tree: LocTree = (Location(display, 1, 1), {})
     for number, document in enumerate(documents):
