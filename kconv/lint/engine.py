@@ -81,13 +81,16 @@ def lint(
     kubernetes_version: str | None = None,
     suppressions: bool | None = None,
     rules: Sequence[RuleSpec] | None = None,
+    partial: bool = False,
 ) -> LintResult:
     """Lint everything in `manifests`.
 
     `select` (command-line selectors) replaces the configuration's `select` and per-rule
     `enabled` switches; `ignore` adds to the configuration's; the most specific selector wins
     (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
-    configuration's `suppressions`). `rules` replaces the registry (for tests).
+    configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
+    says the run sees only part of the file set (`--shard`): cross-object checks then do not
+    report absences (see LintContext.partial).
     """
     from kconv.lint.registry import load_rules
 
@@ -99,6 +102,7 @@ def lint(
     runner = _Run(
         chosen, all_rules, config, manifests, str(version).removeprefix("v"), use_suppressions
     )
+    runner.context.partial = partial
     findings = runner.run()
     return LintResult(
         findings=sorted(findings, key=lambda finding: finding.sort_key),
