@@ -267,6 +267,56 @@ def test_extends_same_file_recursive(tmp_path: Path) -> None:
     assert "extends" not in top.raw
 
 
+def test_extends_keeps_duplicates_of_dns_and_tmpfs_but_not_of_cap_add(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "compose.yaml",
+        """
+        services:
+          base:
+            image: base
+            dns: [8.8.8.8]
+            tmpfs: [/tmp]
+            cap_add: [NET_ADMIN]
+          top:
+            extends: base
+            dns: [8.8.8.8, 1.1.1.1]
+            tmpfs: [/tmp]
+            cap_add: [NET_ADMIN, SYS_TIME]
+        """,
+    )
+    top = load_project([path], environ={}).services["top"]
+    assert top.raw["dns"] == ["8.8.8.8", "8.8.8.8", "1.1.1.1"]
+    assert [m.target for m in top.volumes if m.type == "tmpfs"] == ["/tmp", "/tmp"]
+    assert top.raw["cap_add"] == ["NET_ADMIN", "SYS_TIME"]
+
+
+def test_extends_cannot_disable_the_base_healthcheck(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "compose.yaml",
+        """
+        services:
+          base:
+            image: base
+            healthcheck: {test: [CMD, "true"]}
+          top:
+            extends: base
+            healthcheck:
+              disable: true
+          quiet:
+            image: q
+            healthcheck: {disable: true}
+          quieter:
+            extends: quiet
+            healthcheck: {disable: true}
+        """,
+    )
+    with pytest.raises(InputError, match="cannot disable the healthcheck") as info:
+        load_project([path], environ={})
+    assert (info.value.location.line, info.value.location.column) == (8, 7)  # `disable:`
+
+
 def test_extends_other_file_resolves_its_paths(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -60,7 +60,10 @@ def resolve_extends(
                 )
             base, base_tree = resolve(str(target), (*chain, name))
         base = {k: v for k, v in (base or {}).items() if k not in ("extends",)}
-        merged, merged_tree = merge(base, base_tree, local, local_tree, ("services", name))
+        _check_healthcheck_disable(name, base, local, local_tree)
+        merged, merged_tree = merge(
+            base, base_tree, local, local_tree, ("services", name), extends=True
+        )
         merged, merged_tree = strip_tags(merged, merged_tree)
         done[name] = (merged, (sub[0], merged_tree[1]))
         return done[name]
@@ -128,3 +131,17 @@ def _from_file(
             f'services.{name}.extends: there is no service "{target}" in {other}', where
         )
     return services[target], child(child(tree, "services"), target)
+
+
+def _check_healthcheck_disable(name: str, base: dict, local: dict, local_tree: LocTree) -> None:
+    """The spec: a service may not disable a healthcheck its base defines (unless it is off)."""
+    local_check = local.get("healthcheck")
+    base_check = base.get("healthcheck")
+    if not (isinstance(local_check, dict) and local_check.get("disable") is True):
+        return
+    if isinstance(base_check, dict) and base_check.get("disable") is not True:
+        raise InputError(
+            f"services.{name}.healthcheck.disable: cannot disable the healthcheck of the "
+            "service it extends (compose forbids it); remove `extends` or the base healthcheck",
+            at(child(local_tree, "healthcheck"), "disable"),
+        )

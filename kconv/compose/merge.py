@@ -16,6 +16,8 @@ from kconv.yamlio import Tagged
 
 _REPLACED = {("command",), ("entrypoint",), ("healthcheck", "test")}
 _KEYED = {"ports", "volumes", "secrets", "configs"}
+# Sequences whose duplicates are kept when a service extends another (05-services.md).
+_KEEP_DUPLICATES = {"dns", "dns_search", "env_file", "tmpfs"}
 _RESET = object()
 
 
@@ -53,9 +55,19 @@ def clean(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
 
 
 def merge(
-    base: Any, base_tree: LocTree, over: Any, over_tree: LocTree, path: tuple[str, ...] = ()
+    base: Any,
+    base_tree: LocTree,
+    over: Any,
+    over_tree: LocTree,
+    path: tuple[str, ...] = (),
+    *,
+    extends: bool = False,
 ) -> tuple[Any, LocTree]:
-    """Merge `over` into `base` (neither is modified). Returns `_RESET` for a `!reset`."""
+    """Merge `over` into `base` (neither is modified). Returns `_RESET` for a `!reset`.
+
+    `extends=True` applies the `extends` variant: `dns`, `dns_search`, `env_file` and `tmpfs`
+    keep duplicates.
+    """
     if isinstance(over, Tagged):
         if over.tag == "!reset":
             return _RESET, over_tree
@@ -64,11 +76,12 @@ def merge(
     if key in _REPLACED:
         return strip_tags(over, over_tree)
     if isinstance(base, dict) and isinstance(over, dict):
-        return _merge_mapping(base, base_tree, over, over_tree, path)
+        return _merge_mapping(base, base_tree, over, over_tree, path, extends)
     if isinstance(base, list) and isinstance(over, list):
         if len(key) == 1 and key[0] in _KEYED:
             return _merge_keyed(key[0], base, base_tree, over, over_tree, path)
-        return _merge_sequence(base, base_tree, over, over_tree)
+        keep = extends and len(key) == 1 and key[0] in _KEEP_DUPLICATES
+        return _merge_sequence(base, base_tree, over, over_tree, keep_duplicates=keep)
     return strip_tags(over, over_tree)
 
 
@@ -87,7 +100,12 @@ def _service_key(path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _merge_mapping(
-    base: dict, base_tree: LocTree, over: dict, over_tree: LocTree, path: tuple[str, ...]
+    base: dict,
+    base_tree: LocTree,
+    over: dict,
+    over_tree: LocTree,
+    path: tuple[str, ...],
+    extends: bool,
 ) -> tuple[dict, LocTree]:
     out = dict(base)
     base_children = base_tree[1] if isinstance(base_tree[1], dict) else {}
@@ -95,7 +113,9 @@ def _merge_mapping(
     for key, value in over.items():
         sub = child(over_tree, key)
         if key in base:
-            merged, merged_tree = merge(base[key], trees[key], value, sub, (*path, key))
+            merged, merged_tree = merge(
+                base[key], trees[key], value, sub, (*path, key), extends=extends
+            )
         else:
             merged, merged_tree = strip_tags(value, sub)
         if merged is _RESET:
@@ -108,7 +128,12 @@ def _merge_mapping(
 
 
 def _merge_sequence(
-    base: list, base_tree: LocTree, over: list, over_tree: LocTree
+    base: list,
+    base_tree: LocTree,
+    over: list,
+    over_tree: LocTree,
+    *,
+    keep_duplicates: bool = False,
 ) -> tuple[list, LocTree]:
     items = list(base)
     subs = [child(base_tree, i) for i in range(len(base))]
@@ -116,7 +141,7 @@ def _merge_sequence(
         item, sub = strip_tags(item, child(over_tree, index))
         if item is _RESET:
             continue
-        if not isinstance(item, (dict, list)) and item in items:
+        if not keep_duplicates and not isinstance(item, (dict, list)) and item in items:
             continue
         items.append(item)
         subs.append(sub)
