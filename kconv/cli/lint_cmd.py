@@ -16,6 +16,7 @@ from kconv.report import FORMATS
 SCHEMA_RULES = ("KC010", "KC011")
 SCHEMA_RULE = "KC010"
 _VERSION = re.compile(r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$")
+_KLOG = re.compile(r"^[IWEF][0-9]{4} [0-9:.]+\s+[0-9]+ [^\]]+\] ")  # kubectl's log prefix
 
 
 def _use_color(output: str | None) -> bool:
@@ -65,6 +66,17 @@ def _use_color(output: str | None) -> bool:
 @click.option("--no-schema", is_flag=True, help="Skip Kubernetes schema validation.")
 @click.option("--strict-schema", is_flag=True, help="Report unknown fields as schema errors.")
 @click.option("--no-suppressions", is_flag=True, help="Ignore every ignore annotation and comment.")
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Lint only shard I of N (1-based) of the files, split by a stable hash of each path.",
+)
+@click.option(
+    "--kustomize",
+    "kustomize_dir",
+    metavar="DIR",
+    help="Also lint the output of `kubectl kustomize DIR` (reported as <kustomize DIR>).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
 @handle_errors
 def lint_command(
@@ -79,6 +91,8 @@ def lint_command(
     no_schema: bool,
     strict_schema: bool,
     no_suppressions: bool,
+    shard: str | None,
+    kustomize_dir: str | None,
     quiet: bool,
 ) -> None:
     """Lint Kubernetes manifests in PATHS (files or directories; `-` reads stdin).
@@ -88,6 +102,8 @@ def lint_command(
       kconv lint k8s/
       helm template ./chart | kconv lint -
       kconv lint --select KC1 --ignore KC105 --format sarif -o kconv.sarif k8s/
+      kconv lint --kustomize overlays/prod
+      kconv lint --shard 2/4 manifests/
     """
     from kconv.errors import OutputError
     from kconv.lint.config import load_config
@@ -96,7 +112,7 @@ def lint_command(
     from kconv.lint.selection import split_selectors
     from kconv.report import render
 
-    if not paths:
+    if not paths and kustomize_dir is None:
         raise click.UsageError(
             "nothing to lint: pass manifest files or directories, or - to read stdin "
             "(e.g. `kconv lint k8s/` or `helm template . | kconv lint -`)"
@@ -107,7 +123,9 @@ def lint_command(
             param_hint="'--kubernetes-version'",
         )
     config = load_config(config_path)
-    manifests = _load(paths)
+    manifests = _load(paths, _parse_shard(shard), quiet)
+    if kustomize_dir is not None:
+        _load_kustomize(manifests, kustomize_dir)
     selected = split_selectors(select)
     ignored = split_selectors(ignore)
     if no_schema:
@@ -124,6 +142,7 @@ def lint_command(
         ignore=ignored,
         kubernetes_version=kubernetes_version,
         suppressions=False if no_suppressions else None,
+        partial=shard is not None,
     )
     color = output_format == "text" and _use_color(output)
     if output_format == "text":
@@ -146,15 +165,22 @@ def lint_command(
     sys.exit(1 if result.fails(threshold) else 0)
 
 
-def _load(paths: tuple[str, ...]) -> Any:
-    """Load PATHS; stdin is read as bytes, so undecodable input is a finding, not a crash."""
+def _load(paths: tuple[str, ...], shard: Any = None, quiet: bool = False) -> Any:
+    """Load PATHS (only SHARD's files when given); stdin is read as bytes, so undecodable
+    input is a finding, not a crash."""
     from kconv import yamlio
     from kconv.errors import InputError
     from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
 
     files = _files(paths)
-    if "-" not in paths:
-        return load_paths(files)
+    if shard is not None:
+        from kconv.lint.shard import PARTIAL_NOTE
+
+        total = len(files)
+        files = shard.select(files)
+        click.echo(PARTIAL_NOTE.format(spec=shard, files=len(files), total=total), err=True)
+    if "-" not in files:
+        return _load_files(files, quiet)
     raw = click.get_binary_stream("stdin").read()
     try:
         text = yamlio.decode(raw, STDIN_NAME)
@@ -165,6 +191,70 @@ def _load(paths: tuple[str, ...]) -> Any:
         manifests.problems.append(LoadProblem("unreadable", exc.message, location))
         return manifests
     return load_paths(files, stdin_text=text)
+
+
+def _parse_shard(text: str | None) -> Any:
+    if text is None:
+        return None
+    from kconv.lint.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--shard'") from None
+
+
+def _load_files(files: list[str], quiet: bool) -> Any:
+    """Load FILES, with a progress bar on stderr when it is a terminal and loading is slow."""
+    from kconv.manifests import ManifestSet, load_paths
+    from kconv.progress import Progress, colour_allowed, wanted
+
+    stream = click.get_text_stream("stderr")
+    if len(files) < 2 or not wanted(stream, quiet=quiet):
+        return load_paths(files)
+    result = ManifestSet()
+    for file in Progress(len(files), stream=stream, colour=colour_allowed()).track(files):
+        part = load_paths([file])
+        result.objects.extend(part.objects)
+        result.problems.extend(part.problems)
+        result.files.extend(part.files)
+        result.ignore_comments.update(part.ignore_comments)
+    return result
+
+
+def _load_kustomize(manifests: Any, directory: str) -> None:
+    """Run `kubectl kustomize DIRECTORY` and add its output as `<kustomize DIRECTORY>`."""
+    import shutil
+    import subprocess
+
+    from kconv import yamlio
+    from kconv.errors import InputError
+    from kconv.manifests import load_text
+
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        raise InputError(
+            "--kustomize needs kubectl on PATH (it runs `kubectl kustomize DIR`); install "
+            "kubectl or pipe the rendered output: `kustomize build DIR | kconv lint -`",
+            Location(directory),
+        )
+    try:
+        done = subprocess.run(
+            [kubectl, "kustomize", directory],
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        raise InputError(
+            f"cannot run kubectl: {exc.strerror or exc}", Location(directory)
+        ) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = _KLOG.sub("", lines[0]) if lines else f"exit status {done.returncode}"
+        raise InputError(f"`kubectl kustomize` failed: {reason}", Location(directory))
+    name = f"<kustomize {directory}>"
+    load_text(manifests, yamlio.decode(done.stdout, name), name)
 
 
 def _files(paths: tuple[str, ...]) -> list[str]:
