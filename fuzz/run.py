@@ -70,7 +70,8 @@ def check_manifests(text: str, lint: bool = False) -> None:
         if problem.location.file != FILENAME:
             raise FuzzFailure(f"load_text: problem in the wrong file: {problem!r}")
     if lint:
-        from kconv.lint.engine import INTERNAL_ERROR_ID, lint as run_lint
+        from kconv.lint.engine import INTERNAL_ERROR_ID
+        from kconv.lint.engine import lint as run_lint
 
         for finding in run_lint(result).findings:
             if finding.rule == INTERNAL_ERROR_ID:
@@ -147,7 +148,7 @@ def run_hypothesis(
             runner = target if round_seed is None else _seeded(target, round_seed)
             try:
                 runner()
-            except Exception as exc:  # noqa: BLE001 - report any failure with its input
+            except Exception as exc:
                 print(f"fuzz: FAILED after about {total} examples: {exc}", file=sys.stderr)
                 return 1
             total += batch
@@ -170,8 +171,8 @@ def run_atheris(seconds: float, lint: bool) -> int:  # pragma: no cover - needs 
     import atheris
 
     with atheris.instrument_imports():
-        import kconv.compose.loader  # noqa: F401
-        import kconv.manifests  # noqa: F401
+        import kconv.compose.loader
+        import kconv.manifests
         import kconv.yamlio  # noqa: F401
     working_dir = tempfile.mkdtemp(prefix="kconv-fuzz-")
 

@@ -1,0 +1,139 @@
+"""Property tests: random (and randomly broken) YAML never makes a loader raise anything but a
+located `KconvError`. The text strategies are shared with the fuzz target (`fuzz/strategies.py`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kconv import yamlio
+from kconv.compose.loader import load_project
+from kconv.errors import KconvError
+from kconv.manifests import ManifestSet, load_text
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location(
+    "kconv_fuzz_strategies", ROOT / "fuzz" / "strategies.py"
+)
+assert _spec is not None and _spec.loader is not None
+strategies = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(strategies)
+
+FILE = "random.yaml"
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+LIMITS = st.builds(yamlio.Limits, max_depth=st.integers(1, 40), max_nodes=st.integers(1, 500))
+
+# Known-hostile cases always tried first, besides the random ones.
+ALIAS_BOMB = (
+    "a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nd: [*c, *c, *c, *c]\n"
+)
+PYTHON_TAG = "!!python/object/apply:os.system ['echo owned']\n"
+DEEP = "[" * 300 + "]" * 300 + "\n"
+
+
+def _assert_located(exc: KconvError, file: str) -> None:
+    assert exc.message, exc
+    assert exc.location is not None, exc
+    assert exc.location.file == file, exc
+
+
+@SETTINGS
+@given(text=strategies.yaml_texts(), yaml12=st.booleans(), limits=st.none() | LIMITS)
+@example(text=ALIAS_BOMB, yaml12=False, limits=yamlio.Limits(max_nodes=50))
+@example(text=PYTHON_TAG, yaml12=False, limits=None)
+@example(text=DEEP, yaml12=True, limits=None)
+def test_load_documents_raises_only_located_kconv_errors(
+    text: str, yaml12: bool, limits: yamlio.Limits | None
+) -> None:
+    try:
+        documents = yamlio.load_documents(
+            text,
+            FILE,
+            yaml12=yaml12,
+            keep_tags=("!reset", "!override"),
+            limits=limits or yamlio.DEFAULT_LIMITS,
+        )
+    except KconvError as exc:
+        _assert_located(exc, FILE)
+        return
+    for document in documents:
+        assert document.positions.nearest("").file == FILE
+        for problem in document.problems:
+            assert problem.location.file == FILE and problem.message
+
+
+def test_limits_are_enforced_with_a_message() -> None:
+    """The bounded cases above really hit the limits (so the property is not vacuous)."""
+    with pytest.raises(KconvError) as caught:
+        yamlio.load_documents(ALIAS_BOMB, FILE, limits=yamlio.Limits(max_nodes=50))
+    _assert_located(caught.value, FILE)
+    with pytest.raises(KconvError) as caught:
+        yamlio.load_documents(DEEP, FILE)
+    _assert_located(caught.value, FILE)
+
+
+def test_python_tags_are_never_executed() -> None:
+    documents = yamlio.load_documents(PYTHON_TAG, FILE)
+    assert [problem.code for document in documents for problem in document.problems]
+
+
+@SETTINGS
+@given(text=strategies.yaml_texts())
+@example(text=ALIAS_BOMB)
+@example(text="apiVersion: v1\nkind: Pod\nmetadata: {name: [1, 2]}\nspec: 3\n")
+def test_load_text_never_raises(text: str) -> None:
+    result = ManifestSet()
+    load_text(result, text, FILE)
+    assert result.files == [FILE]
+    for problem in result.problems:
+        assert problem.location.file == FILE and problem.message
+    for obj in result.objects:
+        assert obj.file == FILE
+        assert isinstance(obj.body, dict)
+
+
+@pytest.fixture(scope="module")
+def empty_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("compose-props"))
+
+
+@SETTINGS
+@given(text=strategies.compose_texts() | strategies.yaml_texts())
+@example(text="services:\n  web:\n    image: x\n    ports: ['99999:80']\n")
+@example(text="services:\n  web: &w\n    extends: {service: web}\n    image: x\n")
+@example(text="services:\n  web:\n    image: ${MISSING:?must be set}\n")
+def test_compose_loader_raises_only_located_kconv_errors(empty_dir: str, text: str) -> None:
+    try:
+        project = load_project(["-"], stdin_text=text, working_dir=empty_dir, environ={"X": "1"})
+    except KconvError as exc:
+        assert exc.message and exc.location is not None and exc.location.file, exc
+        return
+    assert all(isinstance(name, str) for name in project.services)
+
+
+def test_the_strategies_produce_loadable_and_broken_text() -> None:
+    """Sanity: the generated texts are neither all valid nor all broken."""
+    outcomes: set[bool] = set()
+
+    @settings(max_examples=60, database=None, deadline=None)
+    @given(text=strategies.yaml_texts())
+    def sample(text: Any) -> None:
+        try:
+            yamlio.load_documents(text, FILE)
+            outcomes.add(True)
+        except KconvError:
+            outcomes.add(False)
+
+    sample()
+    assert outcomes == {True, False}
