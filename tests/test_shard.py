@@ -1,0 +1,185 @@
+"""`kconv lint --shard i/n`: a deterministic, stable, disjoint split of the file set."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kconv.cli import cli
+from kconv.lint.engine import lint
+from kconv.lint.registry import load_rules
+from kconv.lint.rule import CHECKS
+from kconv.lint.shard import Shard, parse_shard, shard_key, shard_of
+from kconv.manifests import load_paths
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: {name}
+  template:
+    metadata:
+      labels:
+        app: {name}
+    spec:
+      containers:
+        - name: {name}
+          image: nginx:latest
+"""
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: {target}
+  ports:
+    - port: 80
+      targetPort: 8080
+"""
+
+
+def _tree(root: Path, count: int = 12) -> list[str]:
+    """COUNT apps, each a Deployment file and a Service file; every third Service selects
+    an app that does not exist (a cross-object absence)."""
+    files = []
+    for number in range(count):
+        name = f"app{number}"
+        target = f"ghost{number}" if number % 3 == 0 else name
+        deploy = root / "k8s" / f"{name}-deploy.yaml"
+        service = root / "k8s" / "svc" / f"{name}-svc.yaml"
+        service.parent.mkdir(parents=True, exist_ok=True)
+        deploy.write_text(DEPLOYMENT.format(name=name))
+        service.write_text(SERVICE.format(name=name, target=target))
+        files += [str(deploy.relative_to(root)), str(service.relative_to(root))]
+    return files
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1/1", Shard(1, 1)), ("2/4", Shard(2, 4)), (" 3 / 3 ", Shard(3, 3))]
+)
+def test_parse_valid(text: str, expected: Shard) -> None:
+    assert parse_shard(text) == expected
+    assert str(parse_shard(text)) == f"{expected.index}/{expected.count}"
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "x", "1/0", "0/0", "1", "1/2/3", "-1/2", "a/b", ""])
+def test_parse_invalid(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_shard(text)
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "x", "1/0"])
+def test_cli_rejects_invalid_shard(tmp_path: Path, value: str) -> None:
+    (tmp_path / "a.yaml").write_text(DEPLOYMENT.format(name="a"))
+    result = CliRunner().invoke(cli, ["lint", "--shard", value, str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "--shard" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_shards_are_disjoint_and_cover_everything(tmp_path: Path) -> None:
+    files = _tree(tmp_path, 30)
+    for count in (1, 2, 3, 7):
+        parts = [Shard(i, count).select(files, str(tmp_path)) for i in range(1, count + 1)]
+        flat = [file for part in parts for file in part]
+        assert sorted(flat) == sorted(files)  # every file exactly once
+        assert len(set(flat)) == len(flat)
+    # a real split: with 60 files and 3 shards, no shard is empty
+    assert all(Shard(i, 3).select(files, str(tmp_path)) for i in (1, 2, 3))
+
+
+def test_adding_a_file_does_not_move_the_others(tmp_path: Path) -> None:
+    files = _tree(tmp_path, 20)
+    before = {file: shard_of(file, 4, str(tmp_path)) for file in files}
+    more = [*files, "k8s/new-one.yaml", "k8s/zzz/another.yaml"]
+    after = {file: shard_of(file, 4, str(tmp_path)) for file in more}
+    assert all(after[file] == before[file] for file in files)
+
+
+def test_shard_depends_on_the_path_relative_to_the_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    absolute = str(tmp_path / "k8s" / "a.yaml")
+    assert shard_key(absolute) == shard_key("./k8s/../k8s/a.yaml") == "k8s/a.yaml"
+    # two checkouts in different places split the same way
+    assert shard_key("/ci/one/k8s/a.yaml", "/ci/one") == shard_key("/two/k8s/a.yaml", "/two")
+    assert shard_of(absolute, 5) == shard_of("/elsewhere/k8s/a.yaml", 5, "/elsewhere")
+
+
+def test_the_hash_is_stable_across_runs_and_versions() -> None:
+    # pinned values: a CI matrix must split the same way on every machine and release
+    assert [shard_of(f"k8s/app{n}.yaml", 4, "/") for n in range(8)] == [1, 2, 1, 3, 4, 4, 4, 2]
+
+
+def test_stdin_belongs_to_the_first_shard() -> None:
+    assert Shard(1, 3).owns("-") and not Shard(2, 3).owns("-") and not Shard(3, 3).owns("-")
+
+
+def _key(finding) -> tuple:
+    loc = finding.location
+    return (finding.rule, loc.file, loc.line, loc.column, finding.message)
+
+
+def _cross_object_rules() -> set[str]:
+    return {
+        spec.id for spec in load_rules() if spec.check in CHECKS and CHECKS[spec.check].cross_object
+    }
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+def test_union_of_shards_is_the_full_run_minus_cross_object_absences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = _tree(tmp_path, 12)
+    full = {_key(f) for f in lint(load_paths(files)).findings}
+    union: set[tuple] = set()
+    for index in range(1, count + 1):
+        part = Shard(index, count).select(files)
+        union |= {_key(f) for f in lint(load_paths(part), partial=True).findings}
+    cross = _cross_object_rules()
+    # rules that look at one object at a time: exactly the same findings, split or not
+    assert {k for k in union if k[0] not in cross} == {k for k in full if k[0] not in cross}
+    # cross-object rules: a shard never invents a finding (messages may say less, e.g. which
+    # Services route to a container, so compare rule and position)
+    assert {k[:4] for k in union if k[0] in cross} <= {k[:4] for k in full if k[0] in cross}
+    missing = {k[:4] for k in full} - {k[:4] for k in union}
+    # the fixture has Services selecting nothing: the full run reports them, the shards do not
+    assert missing, "the fixture should have cross-object absence findings"
+    assert {rule for rule, *_ in missing} <= cross
+    assert {file for _, file, *_ in missing} >= {"k8s/svc/app0-svc.yaml", "k8s/svc/app3-svc.yaml"}
+
+
+def test_cli_lints_only_its_shard_and_notes_the_partial_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = _tree(tmp_path, 6)
+    runner = CliRunner()
+    seen: list[str] = []
+    for index in (1, 2):
+        result = runner.invoke(cli, ["lint", "--shard", f"{index}/2", "--format", "json", "k8s"])
+        assert result.exit_code in (0, 1), result.output
+        assert "cross-object rules saw a partial set" in result.stderr
+        mine = set(Shard(index, 2).select(files))
+        assert f"lints {len(mine)} of {len(files)} files" in result.stderr
+        report = json.loads(result.stdout)
+        reported = {os.path.normpath(f["file"]) for f in report["findings"]}
+        assert reported <= {os.path.normpath(file) for file in mine}
+        seen += sorted(reported)
+    assert len(seen) == len(set(seen))  # the two shards' findings are in different files
+    full = runner.invoke(cli, ["lint", "--format", "json", "k8s"])
+    assert "partial" not in full.stderr
