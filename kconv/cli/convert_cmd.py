@@ -55,6 +55,8 @@ def _service_type(ctx: click.Context, param: click.Parameter, value: str | None)
     metavar="PATH",
     help="Write to a directory (ends in / or exists: one file per object) or one file.",
 )
+@click.option("--kustomize", metavar="DIR", help="Write a Kustomize base into DIR.")
+@click.option("--helm", metavar="DIR", help="Write a Helm chart into DIR.")
 @click.option(
     "--format",
     "output_format",
@@ -134,6 +136,8 @@ def convert_command(
     files: tuple[str, ...],
     file_options: tuple[str, ...],
     out: str | None,
+    kustomize: str | None,
+    helm: str | None,
     output_format: str | None,
     json_flag: bool,
     to_stdout: bool,
@@ -186,7 +190,18 @@ def convert_command(
         out, to_stdout = None, True
     if out and to_stdout:
         raise click.UsageError("--out and --stdout cannot be used together")
-    if check and (not out or to_stdout):
+    targets = (
+        ("--out", out),
+        ("--kustomize", kustomize),
+        ("--helm", helm),
+        ("--stdout", to_stdout),
+    )
+    chosen_targets = [name for name, value in targets if value]
+    if len(chosen_targets) > 1:
+        raise click.UsageError(f"{' and '.join(chosen_targets)} cannot be used together")
+    if helm and fmt == "json":
+        raise click.UsageError("--helm writes a chart in YAML: --format json does not apply")
+    if check and not (kustomize or helm) and (not out or to_stdout):
         raise click.UsageError("--check compares with files: give the output with -o PATH")
     if check and dry_run:
         raise click.UsageError("--check and --dry-run cannot be used together")
@@ -241,7 +256,13 @@ def convert_command(
             click.echo(f"kconv: warning: {warning}", err=True)
         for note in notes:
             click.echo(str(note), err=True)
-    if check and out:
+    if kustomize or helm:
+        from kconv.cli.convert_targets import emit_target
+
+        emit_target(
+            result.objects, project.name, kustomize, helm, fmt, force, dry_run, check, quiet
+        )
+    elif check and out:
         as_directory = out.endswith(("/", os.sep)) or os.path.isdir(out)
         checker = output_mod.check_directory if as_directory else output_mod.check_file
         diffs = checker(result.objects, out, fmt)

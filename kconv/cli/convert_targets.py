@@ -1,0 +1,51 @@
+"""Writing (or checking) `kconv convert --kustomize DIR` and `--helm DIR` output."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+
+def emit_target(
+    objects: Sequence[dict[str, Any]],
+    project: str,
+    kustomize: str | None,
+    helm: str | None,
+    fmt: str,
+    force: bool,
+    dry_run: bool,
+    check: bool,
+    quiet: bool,
+) -> None:
+    """Write the Kustomize base or Helm chart; with `check`, exit 1 with a diff when stale."""
+    from kconv.convert import helm as helm_mod
+    from kconv.convert import kustomize as kustomize_mod
+
+    directory = kustomize or helm or ""
+    if check:
+        if kustomize:
+            diffs = kustomize_mod.check_kustomize(objects, directory, fmt)
+        else:
+            diffs = helm_mod.check_chart(objects, directory, project)
+        if diffs:
+            click.echo("".join(diffs), nl=False)
+            click.echo(
+                f"kconv: {len(diffs)} file(s) in {directory} are out of date; rerun the same "
+                "kconv convert without --check to regenerate them",
+                err=True,
+            )
+            raise SystemExit(1)
+        if not quiet:
+            click.echo(f"kconv: {directory} is up to date", err=True)
+        return
+    if kustomize:
+        paths = kustomize_mod.write_kustomize(objects, directory, fmt, force=force, dry_run=dry_run)
+    else:
+        paths = helm_mod.write_chart(objects, directory, project, force=force, dry_run=dry_run)
+    if dry_run:
+        for path in paths:
+            click.echo(path)
+    elif not quiet:
+        click.echo(f"kconv: wrote {len(paths)} file(s) to {directory}", err=True)
