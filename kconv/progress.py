@@ -50,7 +50,7 @@ class Progress:
         enabled: bool = True,
         colour: bool = True,
         delay: float = DEFAULT_DELAY,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.total = max(total, 0)
         self.label = label
@@ -58,9 +58,9 @@ class Progress:
         self.enabled = enabled
         self.colour = colour
         self.delay = delay
-        self.clock = clock
+        self.clock = clock or time.monotonic
         self.done = 0
-        self.started = clock()
+        self.started = self.clock()
         self.shown = False
         self._last_draw: float | None = None
         self._drawn_width = 0
