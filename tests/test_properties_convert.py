@@ -221,7 +221,7 @@ def _convert_or_located_error(path: Path, options: ConvertOptions) -> list[dict[
 
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
