@@ -75,6 +75,7 @@ def _use_color(output: str | None) -> bool:
     "--kustomize",
     "kustomize_dir",
     metavar="DIR",
+    type=click.Path(file_okay=False),
     help="Also lint the output of `kubectl kustomize DIR` (reported as <kustomize DIR>).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
