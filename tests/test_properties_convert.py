@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kconv.compose.loader import load_project
@@ -260,3 +260,48 @@ def test_the_generator_reaches_the_converter(tmp_path_factory: pytest.TempPathFa
 
     sample()
     assert sum(converted) >= len(converted) // 2, converted
+
+
+# -- writing: never outside the directory, never over foreign files, nothing half-written --------
+
+HOSTILE_NAMES = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        ["..", ".", "", "../escape", "a/../../b", "/etc/passwd", "sub/dir", "x" * 300,
+         "foreign", "ok", "-", "~", "$HOME", "a\\b"]
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(names=st.lists(HOSTILE_NAMES, min_size=1, max_size=4), force=st.booleans())
+@example(names=["a\x00b"], force=False)  # found by this test: a ValueError escaped
+def test_directory_output_stays_inside_and_spares_foreign_files(
+    names: list[str], force: bool
+) -> None:
+    import tempfile
+
+    from kconv.convert.output import write_directory
+    from kconv.errors import OutputError
+
+    objects = [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": n}} for n in names]
+    with tempfile.TemporaryDirectory() as root:
+        outside = Path(root) / "outside"
+        outside.mkdir()
+        target = Path(root) / "out"
+        target.mkdir()
+        foreign = target / "foreign-configmap.yaml"
+        foreign.write_text("mine\n", encoding="utf-8")
+        before_outside = sorted(outside.rglob("*"))
+        try:
+            written = write_directory(objects, str(target), force=force)
+        except OutputError as exc:
+            assert exc.location is not None and exc.message
+            written = []
+        for path in written:
+            assert Path(path).resolve().parent == target.resolve()
+        assert sorted(outside.rglob("*")) == before_outside
+        assert sorted(p.name for p in Path(root).iterdir()) == ["out", "outside"]
+        assert not [p for p in target.iterdir() if p.name.startswith(".kconv-")]
+        if not force or "foreign" not in names:
+            assert foreign.read_text(encoding="utf-8") == "mine\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kconv import yamlio
@@ -120,8 +120,15 @@ def _internal_errors(text: str) -> list[str]:
     return [finding.message for finding in findings if finding.rule == INTERNAL_ERROR_ID]
 
 
+# Found by this test: KC201 hashed a container name that was a list.
+UNHASHABLE_NAME = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: []\n"
+)
+
+
 @SETTINGS
 @given(text=mutated_manifests())
+@example(text=UNHASHABLE_NAME)
 def test_linter_never_throws_on_mutated_fixtures(text: str) -> None:
     assert _internal_errors(text) == []
 

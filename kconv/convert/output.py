@@ -86,6 +86,8 @@ def plan_directory(
     plan = []
     for body in objects:
         path = os.path.join(directory, file_name(body, fmt))
+        if "\x00" in path:
+            raise OutputError("a file name cannot contain a NUL character", Location(directory))
         if os.path.dirname(os.path.realpath(path)) != root:
             raise OutputError("would be written outside the output directory", Location(path))
         plan.append((path, _document(body, fmt)))

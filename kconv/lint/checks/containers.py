@@ -67,7 +67,8 @@ def single_container(params: Mapping[str, Any]) -> CheckFn:
 
     def is_sidecar(container: Mapping[str, Any]) -> bool:
         image = str(container.get("image") or "")
-        return container.get("name") in names or any(p.search(image) for p in images)
+        name = container.get("name")
+        return (isinstance(name, str) and name in names) or any(p.search(image) for p in images)
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         found = obj.pod_spec()
