@@ -134,6 +134,7 @@ class ChartBuilder:
         self.project = label_value(project)
         self.chart = chart_name(project)
         self.values: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str] = {}
         self.app_version = app_version
 
     def _standard(self, service: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -141,7 +142,13 @@ class ChartBuilder:
         return selector, {**selector, MANAGED_BY: "kconv"}
 
     def _service_values(self, service: str) -> tuple[str, dict[str, Any]]:
-        key = values_key(service)
+        key = self._keys.get(service)
+        if key is None:
+            key = base = values_key(service)
+            number = 2
+            while key in self._keys.values():  # `a-1b` and `a1b` both make `a1b`
+                key, number = f"{base}{number}", number + 1
+            self._keys[service] = key
         return key, self.values.setdefault(key, {})
 
     def _metadata(self, template: _Template, meta: dict[str, Any], service: str) -> None:
@@ -199,7 +206,9 @@ class ChartBuilder:
         values["service"] = {"type": spec.get("type", "ClusterIP"), "ports": spec.get("ports", [])}
         self._selector(template, spec, "selector", service)
         spec["type"] = template.scalar(values_path(key, "service", "type"))
-        spec["ports"] = template.value(f"toYaml {values_path(key, 'service', 'ports')}")
+        ports = values_path(key, "service", "ports")
+        spec.pop("ports", None)
+        spec[template.line(f'include "{self.chart}.field" (list "ports" {ports})')] = ""
 
     def _ingress(self, template: _Template, body: dict[str, Any], service: str) -> None:
         key, values = self._service_values(service)
@@ -237,7 +246,7 @@ class ChartBuilder:
             self._service(template, work, service)
         elif kind == "Ingress":
             self._ingress(template, work, service)
-            ingress = values_path(values_key(service), "ingress")
+            ingress = values_path(self._service_values(service)[0], "ingress")
             return f"{{{{- if {ingress}.enabled }}}}\n{template.render()}{{{{- end }}}}\n"
         elif kind in ("PodDisruptionBudget", "NetworkPolicy"):
             spec = work.get("spec", {})
