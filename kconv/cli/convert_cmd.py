@@ -177,6 +177,8 @@ def convert_command(
       kconv convert -f compose.yaml -f compose.prod.yaml -n shop --ingress-host shop.example.com
       kconv convert --controller statefulset --format json > manifests.json
       kconv convert compose.yaml -o k8s/ --check    # CI: fail if k8s/ is stale
+      kconv convert compose.yaml --kustomize base/   # then: kubectl kustomize base/
+      kconv convert compose.yaml --helm chart/       # then: helm template shop chart/
     """
     from kconv.compose.loader import load_project
     from kconv.convert import ConvertOptions, convert
