@@ -149,3 +149,51 @@ def test_pipx_install(tmp_path: Path, wheel: Path) -> None:
         check=True,
     )
     assert str(tmp_path / "pipx-home") in where.stdout
+
+
+def test_changelog_describes_the_current_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.startswith("# Changelog\n")
+    assert "## [Unreleased]" in changelog
+    assert f"## [{kconv.__version__}] - " in changelog
+    assert f"[{kconv.__version__}]: https://" in changelog
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [("bash", "complete -o nosort -F"), ("zsh", "compdef"), ("fish", "complete --no-files")],
+)
+def test_documented_shell_completion_scripts_are_produced(shell: str, marker: str) -> None:
+    docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert f"_KCONV_COMPLETE={shell}_source kconv" in docs
+    done = subprocess.run(
+        [sys.executable, "-c", "from kconv.cli import main; main()"],
+        env={**os.environ, "_KCONV_COMPLETE": f"{shell}_source"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_KCONV_COMPLETE" in done.stdout
+    assert marker in done.stdout
+
+
+def test_completion_offers_subcommands_and_format_values() -> None:
+    def complete(words: str, cword: int) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", "from kconv.cli import main; main()"],
+            env={
+                **os.environ,
+                "_KCONV_COMPLETE": "bash_complete",
+                "COMP_WORDS": words,
+                "COMP_CWORD": str(cword),
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+    assert complete("kconv li", 1) == ["lint"]
+    assert "sarif" in complete("kconv lint --format ", 3)
+    assert "--shard" in complete("kconv lint --sh", 2)
