@@ -455,3 +455,21 @@ def test_colliding_values_keys_get_a_suffix() -> None:
     assert values["a1b"]["image"]["repository"] == "a-1b"
     assert values["a1b2"]["image"]["repository"] == "a1b"
     assert ".Values.a1b2.image" in files["templates/a1b-deployment.yaml"]
+
+
+def test_second_service_object_of_a_service_stays_static() -> None:
+    labels = {"app.kubernetes.io/name": "db"}
+
+    def service(name: str, port: int) -> dict[str, Any]:
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": name, "labels": labels},
+            "spec": {"selector": labels, "ports": [{"name": "p", "port": port}]},
+        }
+
+    files = dict(chart_files([service("db", 5432), service("db-metrics", 9187)], "p"))
+    values = yaml.safe_load(files["values.yaml"])
+    assert values["db"]["service"]["ports"] == [{"name": "p", "port": 5432}]
+    assert ".Values" not in files["templates/db-metrics-service.yaml"]
+    assert "port: 9187" in files["templates/db-metrics-service.yaml"]

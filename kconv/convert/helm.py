@@ -135,6 +135,7 @@ class ChartBuilder:
         self.chart = chart_name(project)
         self.values: dict[str, dict[str, Any]] = {}
         self._keys: dict[str, str] = {}
+        self._tuned: set[tuple[str, str]] = set()
         self.app_version = app_version
 
     def _standard(self, service: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -240,11 +241,15 @@ class ChartBuilder:
             return dump_yaml(work)
         self._metadata(template, work["metadata"], service)
         kind = work.get("kind")
-        if kind in _WORKLOADS:
+        # only the first workload, Service and Ingress of a service are tuned by values
+        role = "workload" if kind in _WORKLOADS else kind
+        first = (service, role) not in self._tuned
+        self._tuned.add((service, role))
+        if kind in _WORKLOADS and first:
             self._workload(template, work, service)
-        elif kind == "Service":
+        elif kind == "Service" and first:
             self._service(template, work, service)
-        elif kind == "Ingress":
+        elif kind == "Ingress" and first:
             self._ingress(template, work, service)
             ingress = values_path(self._service_values(service)[0], "ingress")
             return f"{{{{- if {ingress}.enabled }}}}\n{template.render()}{{{{- end }}}}\n"
