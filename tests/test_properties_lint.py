@@ -126,9 +126,17 @@ UNHASHABLE_NAME = (
 )
 
 
+# Found by this test: selector validation hashed a matchExpressions operator that was a list.
+UNHASHABLE_OPERATOR = (
+    "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec:\n"
+    "  podSelector:\n    matchExpressions:\n    - {key: a, operator: [Exists]}\n"
+)
+
+
 @SETTINGS
 @given(text=mutated_manifests())
 @example(text=UNHASHABLE_NAME)
+@example(text=UNHASHABLE_OPERATOR)
 def test_linter_never_throws_on_mutated_fixtures(text: str) -> None:
     assert _internal_errors(text) == []
 

@@ -52,7 +52,10 @@ def is_valid_label_selector(selector: Any) -> bool:
     if not isinstance(expressions, list):
         return False
     for expression in expressions:
-        if not isinstance(expression, Mapping) or expression.get("operator") not in _OPERATORS:
+        if not isinstance(expression, Mapping):
+            return False
+        operator = expression.get("operator")
+        if not isinstance(operator, str) or operator not in _OPERATORS:
             return False
         values = expression.get("values")
         if values is not None and not isinstance(values, list):
