@@ -40,6 +40,18 @@ _MAX_DETAIL = 200
 
 
 @dataclass
+class Precomputed:
+    """Raw findings (before any suppression) of the per-object rules `rule_ids`, by the index
+    of the object in the run's `ManifestSet.objects`; objects missing had no findings."""
+
+    rule_ids: frozenset[str]
+    by_object: Mapping[int, Mapping[str, Sequence[Finding]]]
+
+    def get(self, index: int, rule_id: str) -> Sequence[Finding]:
+        return self.by_object.get(index, {}).get(rule_id, ())
+
+
+@dataclass
 class LintResult:
     """The findings of one run (sorted), what was read, and the rules that ran."""
 
@@ -82,6 +94,7 @@ def lint(
     suppressions: bool | None = None,
     rules: Sequence[RuleSpec] | None = None,
     partial: bool = False,
+    precomputed: Precomputed | None = None,
 ) -> LintResult:
     """Lint everything in `manifests`.
 
@@ -90,7 +103,8 @@ def lint(
     (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
     configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
     says the run sees only part of the file set (`--shard`): cross-object checks then do not
-    report absences (see LintContext.partial).
+    report absences (see LintContext.partial). `precomputed` holds the findings of per-object
+    rules already run elsewhere (worker processes, see kconv.lint.parallel): not run again.
     """
     from kconv.lint.registry import load_rules
 
@@ -103,6 +117,7 @@ def lint(
         chosen, all_rules, config, manifests, str(version).removeprefix("v"), use_suppressions
     )
     runner.context.partial = partial
+    runner.precomputed = precomputed
     findings = runner.run()
     return LintResult(
         findings=sorted(findings, key=lambda finding: finding.sort_key),
@@ -209,6 +224,7 @@ class _Run:
         self.rules_by_id = {spec.id: spec for spec, _ in chosen}
         self.audit = SuppressionAudit(all_rules, self.rules_by_id)
         self.suppressed = 0
+        self.precomputed: Precomputed | None = None
 
     def run(self) -> list[Finding]:
         findings: list[Finding] = []
@@ -216,13 +232,24 @@ class _Run:
         bound = self._bind(findings)
         audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
         by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
-        for obj in self.manifests.objects:
+        precomputed = self.precomputed
+        for index, obj in enumerate(self.manifests.objects):
             kind = obj.kind
             applicable = by_kind.get(kind)
             if applicable is None:
                 applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
                 by_kind[kind] = applicable
             for spec, check in applicable:
+                if precomputed is not None and spec.id in precomputed.rule_ids:
+                    raw = precomputed.get(index, spec.id)
+                    token = annotation_suppressor(obj, spec) if self.suppressions else None
+                    if token is None:
+                        findings.extend(raw)
+                        continue
+                    self.suppressed += 1
+                    if audit_unused and not _foreign(token) and any(f.rule == spec.id for f in raw):
+                        self.audit.use_annotation(obj, token)
+                    continue
                 token = annotation_suppressor(obj, spec) if self.suppressions else None
                 if token is None:
                     findings.extend(self._run_check(spec, check, obj))
@@ -360,3 +387,59 @@ def _internal_error(
         namespace=obj.namespace if obj is not None else None,
         object_name=obj.name if obj is not None else None,
     )
+
+
+def checked_rules(
+    chosen: Sequence[tuple[RuleSpec, Mapping[str, Any]]], *, cross_object: bool
+) -> list[tuple[RuleSpec, Mapping[str, Any]]]:
+    """The rules of `chosen` run by checks (not the engine) that read other objects
+    (`cross_object=True`) or only the object they check (False)."""
+    from kconv.lint.rule import CHECKS
+
+    return [
+        (spec, params)
+        for spec, params in chosen
+        if spec.check not in ENGINE_CHECKS
+        and spec.check in CHECKS
+        and CHECKS[spec.check].cross_object is cross_object
+    ]
+
+
+def run_per_object(
+    objects: Sequence[K8sObject],
+    rules: Sequence[tuple[RuleSpec, Mapping[str, Any]]],
+    kubernetes_version: str,
+    indices: range | None = None,
+    partial: bool = False,
+    context: LintContext | None = None,
+) -> dict[int, dict[str, list[Finding]]]:
+    """Raw findings (no suppression applied) of `rules` on the objects at `indices` (default:
+    all), keyed by object index; checks see all of `objects` as their context. A rule whose
+    check cannot be bound is left out (the run that merges the results reports it).
+    `context` (default: a new one over `objects`) may be reused across calls."""
+    from kconv.lint.registry import bind
+
+    bound = []
+    for spec, params in rules:
+        try:
+            bound.append((spec, bind(spec, params)))
+        except Exception:  # reported by the merging run's own _bind
+            continue
+    runner = _Run([], [], LintConfig(), ManifestSet(), kubernetes_version, False)
+    runner.context = context or LintContext(
+        objects=objects, kubernetes_version=kubernetes_version, partial=partial
+    )
+    by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
+    results: dict[int, dict[str, list[Finding]]] = {}
+    for index in indices if indices is not None else range(len(objects)):
+        obj = objects[index]
+        kind = obj.kind
+        applicable = by_kind.get(kind)
+        if applicable is None:
+            applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
+            by_kind[kind] = applicable
+        for spec, check in applicable:
+            found = runner._run_check(spec, check, obj)
+            if found:
+                results.setdefault(index, {})[spec.id] = found
+    return results
