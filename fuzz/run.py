@@ -174,7 +174,9 @@ def run_atheris(seconds: float, lint: bool) -> int:  # pragma: no cover - needs 
         import kconv.compose.loader
         import kconv.manifests
         import kconv.yamlio  # noqa: F401
-    working_dir = tempfile.mkdtemp(prefix="kconv-fuzz-")
+    # libFuzzer exits without running atexit handlers: reuse one fixed, empty directory.
+    working_dir = os.path.join(tempfile.gettempdir(), "kconv-fuzz-atheris")
+    os.makedirs(working_dir, exist_ok=True)
 
     def one_input(data: bytes) -> None:
         check_bytes(data, working_dir, lint)

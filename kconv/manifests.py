@@ -161,7 +161,12 @@ def _objects_of(
     if data["kind"] == "List" or (
         str(data["kind"]).endswith("List") and isinstance(data.get("items"), list)
     ):
-        for index, item in enumerate(data.get("items") or []):
+        items = data.get("items")
+        if items is not None and not isinstance(items, list):
+            where = positions.nearest("/items")
+            problems.append(LoadProblem("not-an-object", "items of a List must be a list", where))
+            return
+        for index, item in enumerate(items or []):
             prefix = f"/items/{index}"
             if _looks_like_object(item, positions, prefix, problems):
                 yield K8sObject(item, filename, positions, document.index, prefix)

@@ -92,6 +92,7 @@ def test_python_tags_are_never_executed() -> None:
 @given(text=strategies.yaml_texts())
 @example(text=ALIAS_BOMB)
 @example(text="apiVersion: v1\nkind: Pod\nmetadata: {name: [1, 2]}\nspec: 3\n")
+@example(text="apiVersion: v1\nkind: List\nitems: true\n")  # found by test_properties_lint
 def test_load_text_never_raises(text: str) -> None:
     result = ManifestSet()
     load_text(result, text, FILE)
