@@ -124,8 +124,9 @@ def lint_command(
             param_hint="'--kubernetes-version'",
         )
     config = load_config(config_path)
-    manifests = _load(paths, _parse_shard(shard), quiet)
-    if kustomize_dir is not None:
+    shard_spec = _parse_shard(shard)
+    manifests = _load(paths, shard_spec, quiet)
+    if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
         _load_kustomize(manifests, kustomize_dir)
     selected = split_selectors(select)
     ignored = split_selectors(ignore)
