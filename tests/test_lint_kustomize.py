@@ -181,3 +181,17 @@ def test_kubectl_kustomize_piped_into_lint_stdin(kustomization: Path) -> None:
     findings = [row for row in done.stdout.splitlines() if " KC301 " in row]
     assert len(findings) == 1
     assert findings[0].startswith(f"<stdin>:{line}:")
+
+
+def test_kustomize_output_belongs_to_the_first_shard(
+    kustomization: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))  # kubectl would fail: is it run at all?
+    runner = CliRunner()
+    other = runner.invoke(cli, ["lint", "--shard", "2/2", "--kustomize", str(kustomization)])
+    assert other.exit_code == 0, other.output  # shard 2 neither runs kubectl nor lints it
+    first = runner.invoke(cli, ["lint", "--shard", "1/2", "--kustomize", str(kustomization)])
+    assert first.exit_code == 2
+    assert "--kustomize needs kubectl" in first.stderr
