@@ -1,0 +1,212 @@
+"""`kconv lint --jobs N` gives exactly the results of one process (kconv.lint.parallel)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kconv.cli import cli
+from kconv.lint import parallel
+from kconv.lint.engine import lint
+from kconv.manifests import discover, load_paths
+from kconv.report import render
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE_FIXTURES = ROOT / "fixtures" / "rules"
+LINTER_CORPORA = ROOT.parent / "shared" / "corpora" / "linters"
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="rule checking in workers needs the 'fork' start method",
+)
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Use workers even for small inputs, and record how many objects the workers checked."""
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+    monkeypatch.setattr(parallel, "MIN_OBJECTS_PER_JOB", 1)
+    checked: list[int] = []
+    real = parallel._check_in_workers
+
+    def spy(objects, jobs, settings):  # type: ignore[no-untyped-def]
+        checked.append(len(objects))
+        return real(objects, jobs, settings)
+
+    monkeypatch.setattr(parallel, "_check_in_workers", spy)
+    return checked
+
+
+def _report(result) -> str:  # type: ignore[no-untyped-def]
+    return render(result, "json")
+
+
+def _assert_same(files: list[str], checked: list[int], **options: object) -> None:
+    serial = lint(load_paths(files), **options)  # type: ignore[arg-type]
+    jobs = parallel.lint_files(files, jobs=2, **options)
+    assert checked, "the workers were not used"
+    assert _report(jobs) == _report(serial)
+    assert jobs.suppressed == serial.suppressed
+    assert (jobs.files, jobs.objects) == (serial.files, serial.objects)
+    assert [spec.id for spec in jobs.rules] == [spec.id for spec in serial.rules]
+
+
+@needs_fork
+def test_rule_fixtures_all_rules(spied: list[int]) -> None:
+    files = discover([str(RULE_FIXTURES)])
+    assert len(files) > 50
+    _assert_same(files, spied, select=["ALL"])
+    # every rule fires somewhere in its fail fixture: the comparison covers real findings
+    result = parallel.lint_files(files, jobs=2, select=["ALL"])
+    assert len({finding.rule for finding in result.findings}) > 40
+
+
+@needs_fork
+def test_rule_fixtures_default_rules_without_suppressions(spied: list[int]) -> None:
+    _assert_same(discover([str(RULE_FIXTURES)]), spied, suppressions=False)
+
+
+@needs_fork
+def test_suppressions_and_audit_match(spied: list[int], tmp_path: Path) -> None:
+    """Annotation and comment suppressions, used and unused (KC007), in several files."""
+    for index in range(6):
+        (tmp_path / f"m{index}.yaml").write_text(
+            f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: p{index}
+  annotations:
+    kconv.io/ignore: "KC101,KC104"
+    ignore-check.kube-linter.io/latest-tag: "reviewed"
+spec:
+  containers:
+    - name: c
+      image: nginx:latest  # kconv: ignore[KC102]
+      securityContext:
+        privileged: true
+"""
+        )
+    files = discover([str(tmp_path)])
+    serial = lint(load_paths(files), select=["ALL"])
+    assert serial.suppressed > 0
+    _assert_same(files, spied, select=["ALL"])
+
+
+def _corpus(directory: Path, files: int, seed: int = 7) -> list[str]:
+    """Deployments, Services, ConfigMaps, some broken, some referring to each other."""
+    rng = random.Random(seed)
+    directory.mkdir()
+    for index in range(files):
+        docs = []
+        for number in range(rng.randint(1, 4)):
+            name = f"app-{rng.randint(0, files)}"
+            kind = rng.choice(["Deployment", "Service", "ConfigMap", "Pod"])
+            if kind == "Deployment":
+                docs.append(
+                    f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: ns{index % 3}}}
+spec:
+  replicas: {rng.choice([1, 3])}
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - name: c{number}
+          image: {rng.choice(["nginx", "nginx:1.27", "redis:7"])}
+          envFrom: [{{configMapRef: {{name: {name}-config}}}}]
+"""
+                )
+            elif kind == "Service":
+                docs.append(
+                    f"""apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: ns{index % 3}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: {rng.choice([80, 8080, "http"])}}}]
+"""
+                )
+            elif kind == "ConfigMap":
+                docs.append(
+                    f"""apiVersion: v1
+kind: ConfigMap
+metadata: {{name: {name}-config, namespace: ns{index % 3}}}
+data: {{A: "1"}}
+"""
+                )
+            else:
+                docs.append(
+                    f"""apiVersion: v1
+kind: Pod
+metadata: {{name: {name}}}
+spec:
+  containers: [{{name: c, image: busybox, securityContext: {{privileged: true}}}}]
+"""
+                )
+        if rng.random() < 0.05:
+            docs.append("kind: [unclosed\n")
+        (directory / f"f{index:03d}.yaml").write_text("---\n".join(docs))
+    return discover([str(directory)])
+
+
+@needs_fork
+def test_generated_corpus(spied: list[int], tmp_path: Path) -> None:
+    files = _corpus(tmp_path / "corpus", 120)
+    _assert_same(files, spied)
+    _assert_same(files, spied, select=["ALL"], kubernetes_version="1.24")
+
+
+def test_load_files_equals_load_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+    files = _corpus(tmp_path / "corpus", 40)
+    serial = load_paths(files)
+    jobs = parallel.load_files(files, jobs=3)
+    assert jobs.files == serial.files
+    assert jobs.problems == serial.problems
+    assert jobs.ignore_comments == serial.ignore_comments
+    assert [(o.file, o.body, o.location()) for o in jobs.objects] == [
+        (o.file, o.body, o.location()) for o in serial.objects
+    ]
+
+
+def test_few_files_stay_in_process(tmp_path: Path) -> None:
+    """Below the thresholds no worker starts (and the result is the serial one)."""
+    files = _corpus(tmp_path / "corpus", 3)
+    assert parallel._effective_jobs(4, len(files) // parallel.MIN_FILES_PER_JOB) <= 1
+    assert _report(parallel.lint_files(files, jobs=4)) == _report(lint(load_paths(files)))
+
+
+@needs_fork
+@pytest.mark.skipif(not LINTER_CORPORA.is_dir(), reason="../shared/corpora is absent")
+def test_linter_corpora(spied: list[int]) -> None:
+    files = [file for file in discover([str(LINTER_CORPORA)]) if "/." not in file]
+    _assert_same(files, spied)
+
+
+@needs_fork
+def test_cli_jobs_output_identical(spied: list[int], tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 60)
+    runner = CliRunner()
+    outputs = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(cli, ["lint", "--jobs", jobs, "--format", "json", str(corpus)])
+        assert result.exit_code == 1, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[1])["findings"]
+    assert spied  # --jobs 2 used the workers
+
+
+def test_cli_jobs_must_be_positive(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    result = CliRunner().invoke(cli, ["lint", "--jobs", "0", str(tmp_path / "a.yaml")])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
