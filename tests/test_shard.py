@@ -268,3 +268,14 @@ def test_cli_lints_only_its_shard_and_notes_the_partial_set(
     assert len(seen) == len(set(seen))  # the two shards' findings are in different files
     full = runner.invoke(cli, ["lint", "--format", "json", "k8s"])
     assert "partial" not in full.stderr
+
+
+def test_stdin_is_read_only_by_the_first_shard() -> None:
+    manifest = DEPLOYMENT.format(name="web")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["lint", "--shard", "1/2", "--format", "json", "-"], input=manifest)
+    second = runner.invoke(cli, ["lint", "--shard", "2/2", "--format", "json", "-"], input=manifest)
+    assert {f["file"] for f in json.loads(first.stdout)["findings"]} == {"<stdin>"}
+    assert json.loads(second.stdout)["findings"] == []
+    assert second.exit_code == 0
+    assert "lints 0 of 1 files" in second.stderr
