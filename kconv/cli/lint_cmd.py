@@ -78,7 +78,12 @@ def _use_color(output: str | None) -> bool:
     type=click.Path(file_okay=False),
     help="Also lint the output of `kubectl kustomize DIR` (reported as <kustomize DIR>).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only, without the summary line.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print findings only, without the summary line or the progress bar.",
+)
 @handle_errors
 def lint_command(
     paths: tuple[str, ...],
