@@ -15,7 +15,6 @@ in the parent.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -81,7 +80,8 @@ def load_files(files: Sequence[str], *, jobs: int | None = None) -> ManifestSet:
 
     jobs = _effective_jobs(jobs, len(files) // MIN_FILES_PER_JOB)
     if jobs <= 1:
-        return load_paths(files)
+        with quiet_gc():
+            return load_paths(files)
     merged = ManifestSet()
     size = max(1, min(MAX_CHUNK, len(files) // (jobs * 4)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
@@ -105,8 +105,9 @@ def lint_jobs(manifests: ManifestSet, *, jobs: int | None = None, **options: Any
     from kconv.lint.registry import load_rules
 
     jobs = _effective_jobs(jobs, len(manifests.objects) // MIN_OBJECTS_PER_JOB)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return lint(manifests, **options)
+    if jobs <= 1 or not _can_fork():
+        with quiet_gc():
+            return lint(manifests, **options)
     config = options.get("config") or LintConfig()
     # choose the rules here first: a configuration error stops the run before any worker starts
     chosen = choose_rules(
@@ -124,7 +125,14 @@ def lint_jobs(manifests: ManifestSet, *, jobs: int | None = None, **options: Any
     settings = _Settings(rules, version, bool(options.get("partial", False)))
     found = _check_in_workers(manifests.objects, jobs, settings)
     precomputed = Precomputed(frozenset(spec.id for spec, _ in rules), _Decoded(found))
-    return lint(manifests, precomputed=precomputed, **options)
+    with quiet_gc():
+        return lint(manifests, precomputed=precomputed, **options)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _effective_jobs(jobs: int | None, most: int) -> int:
@@ -133,8 +141,9 @@ def _effective_jobs(jobs: int | None, most: int) -> int:
 
 def _pool(jobs: int, settings: _Settings | None) -> Any:
     """A pool of `jobs` workers: forked where possible; rule checking (`settings`) needs fork."""
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
+    import multiprocessing  # not at module level: `kconv lint` of one file needs no workers
+
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     return context.Pool(jobs, initializer=_init, initargs=(settings,))
 
 
