@@ -239,10 +239,12 @@ class _Run:
             if applicable is None:
                 applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
                 by_kind[kind] = applicable
+            # only annotations suppress a rule on an object: skip the lookups when it has none
+            annotated = self.suppressions and bool(obj.annotations)
             for spec, check in applicable:
                 if precomputed is not None and spec.id in precomputed.rule_ids:
                     raw = precomputed.get(index, spec.id)
-                    token = annotation_suppressor(obj, spec) if self.suppressions else None
+                    token = annotation_suppressor(obj, spec) if annotated else None
                     if token is None:
                         findings.extend(raw)
                         continue
@@ -250,7 +252,7 @@ class _Run:
                     if audit_unused and not _foreign(token) and any(f.rule == spec.id for f in raw):
                         self.audit.use_annotation(obj, token)
                     continue
-                token = annotation_suppressor(obj, spec) if self.suppressions else None
+                token = annotation_suppressor(obj, spec) if annotated else None
                 if token is None:
                     findings.extend(self._run_check(spec, check, obj))
                     continue

@@ -18,7 +18,7 @@ import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from kconv.lint.config import LintConfig
@@ -230,18 +230,26 @@ def _encode_finding(finding: Finding) -> Encoded:
 
 
 def _decode_finding(item: Encoded) -> Finding:
-    rule, name, severity, message, file, line, column, kind, namespace, object_name, fix = item
-    return Finding(
-        rule=rule,
-        name=name,
-        severity=Severity(severity),
-        message=message,
-        location=Location(file, line, column),
-        kind=kind,
-        namespace=namespace,
-        object_name=object_name,
-        fix=fix,
+    # Finding is a frozen dataclass: fill its __dict__ directly (its __init__ is 10 setattrs)
+    finding = object.__new__(Finding)
+    finding.__dict__.update(
+        zip(
+            _FINDING_FIELDS,
+            (
+                *item[:2],
+                _SEVERITIES[item[2]],
+                item[3],
+                Location(item[4], item[5], item[6]),
+                *item[7:],
+            ),
+            strict=True,
+        )
     )
+    return finding
+
+
+_FINDING_FIELDS = tuple(field.name for field in fields(Finding))
+_SEVERITIES = {int(severity): severity for severity in Severity}
 
 
 class _Decoded(Mapping[int, Mapping[str, Sequence[Finding]]]):
