@@ -161,19 +161,36 @@ def make_compose(path: Path, services: int) -> Path:
     return path
 
 
-def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int]:
-    """Run a command; return (wall seconds, peak RSS in MB of the process, exit code)."""
+CPU_SECONDS: dict[tuple[str, ...], float] = {}  # command -> median CPU seconds (user + sys)
+
+
+def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of the process, exit code, CPU
+    seconds of the process and the workers it waited for)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
     )
     _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status), cpu
 
 
 def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, int]:
     results = [run(command) for _ in range(repeat)]
+    CPU_SECONDS[tuple(command)] = statistics.median(r[3] for r in results)
     return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
+
+
+def load_note() -> str:
+    """The load average: other processes on the machine distort wall times (and speed-ups)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return ""
+    busy = " (busy machine: wall times and speed-ups are pessimistic)" if load > 0.5 else ""
+    return f", load average {load:.2f}{busy}"
 
 
 C_LOADER_ONLY = """
@@ -203,7 +220,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kconv-bench-"))
     print(
         f"kconv benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"corpus {documents:,} manifests, median of {options.repeat}"
+        f"corpus {documents:,} manifests, median of {options.repeat}{load_note()}"
     )
     try:
         files = make_manifests(work / "manifests", documents)
@@ -212,20 +229,18 @@ def main() -> int:
         loader, _, _ = median_run([sys.executable, "-c", C_LOADER_ONLY, *paths], options.repeat)
         print(f"  PyYAML C loader only      {loader:7.2f} s  {documents / loader:8.0f} docs/s")
 
-        lint, rss, code = median_run(
-            [
-                *kconv,
-                "lint",
-                "--jobs",
-                "1",
-                "--format",
-                "json",
-                "-o",
-                os.devnull,
-                str(work / "manifests"),
-            ],
-            options.repeat,
-        )
+        serial = [
+            *kconv,
+            "lint",
+            "--jobs",
+            "1",
+            "--format",
+            "json",
+            "-o",
+            os.devnull,
+            str(work / "manifests"),
+        ]
+        lint, rss, code = median_run(serial, options.repeat)
         ratio = lint / loader
         print(
             f"  kconv lint (1 process)    {lint:7.2f} s  {documents / lint:8.0f} docs/s  "
@@ -233,14 +248,19 @@ def main() -> int:
         )
         print(f"  peak memory               {rss:7d} MB (target <= 150 MB: {verdict(rss <= 150)})")
 
-        jobs, _, jobs_code = median_run(
-            [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")],
-            options.repeat,
-        )
+        parallel = [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")]
+        jobs, jobs_rss, jobs_code = median_run(parallel, options.repeat)
         speedup = lint / jobs
         print(
             f"  kconv lint --jobs default {jobs:7.2f} s  speed-up {speedup:4.2f}x "
             f"(target >= 1.7x on 2 cores: {verdict(speedup >= 1.7, jobs_code)})"
+        )
+        serial_cpu = CPU_SECONDS[tuple(serial)]
+        parallel_cpu = CPU_SECONDS[tuple(parallel)]
+        print(
+            f"  CPU time, all processes   {serial_cpu:7.2f} s with --jobs 1, {parallel_cpu:.2f} s "
+            f"with workers ({parallel_cpu / serial_cpu:4.2f}x: the cost of parallelism); "
+            f"peak memory {jobs_rss} MB"
         )
 
         version, _, _ = median_run([*kconv, "--version"], max(options.repeat, 5))
