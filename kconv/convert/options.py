@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kconv.lint.context import DEFAULT_KUBERNETES_VERSION as _LINT_DEFAULT
+
 CONTROLLERS = ("deployment", "statefulset", "daemonset")
 VOLUME_MODES = ("persistentVolumeClaim", "emptyDir", "hostPath", "configMap")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
-DEFAULT_KUBERNETES_VERSION = "1.33"
+# The same target as `kconv lint`: the newest version whose schemas kconv ships.
+DEFAULT_KUBERNETES_VERSION = _LINT_DEFAULT
 
 
 @dataclass(frozen=True)
