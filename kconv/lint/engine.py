@@ -233,6 +233,7 @@ class _Run:
         audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
         by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
         precomputed = self.precomputed
+        rest: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
         for index, obj in enumerate(self.manifests.objects):
             kind = obj.kind
             applicable = by_kind.get(kind)
@@ -241,6 +242,15 @@ class _Run:
                 by_kind[kind] = applicable
             # only annotations suppress a rule on an object: skip the lookups when it has none
             annotated = self.suppressions and bool(obj.annotations)
+            if precomputed is not None and not annotated:
+                # nothing to suppress here: take the object's precomputed findings at once
+                for raw in precomputed.by_object.get(index, {}).values():
+                    findings.extend(raw)
+                remaining = rest.get(kind)
+                if remaining is None:
+                    remaining = [p for p in applicable if p[0].id not in precomputed.rule_ids]
+                    rest[kind] = remaining
+                applicable = remaining
             for spec, check in applicable:
                 if precomputed is not None and spec.id in precomputed.rule_ids:
                     raw = precomputed.get(index, spec.id)
