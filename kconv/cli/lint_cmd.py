@@ -84,6 +84,13 @@ def _use_color(output: str | None) -> bool:
     is_flag=True,
     help="Print findings only, without the summary line or the progress bar.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes (default: the number of CPUs; 1: no workers).",
+)
 @handle_errors
 def lint_command(
     paths: tuple[str, ...],
@@ -100,6 +107,7 @@ def lint_command(
     shard: str | None,
     kustomize_dir: str | None,
     quiet: bool,
+    jobs: int | None,
 ) -> None:
     """Lint Kubernetes manifests in PATHS (files or directories; `-` reads stdin).
 
@@ -113,7 +121,7 @@ def lint_command(
     """
     from kconv.errors import OutputError
     from kconv.lint.config import load_config
-    from kconv.lint.engine import lint
+    from kconv.lint.parallel import lint_jobs
     from kconv.lint.rule import Severity
     from kconv.lint.selection import split_selectors
     from kconv.report import render
@@ -130,7 +138,7 @@ def lint_command(
         )
     config = load_config(config_path)
     shard_spec = _parse_shard(shard)
-    manifests = _load(paths, shard_spec, quiet)
+    manifests = _load(paths, shard_spec, quiet, jobs)
     if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
         _load_kustomize(manifests, kustomize_dir)
     selected = split_selectors(select)
@@ -142,8 +150,9 @@ def lint_command(
             raise click.UsageError("--no-schema leaves no rule selected")
     if strict_schema and not no_schema and _known(SCHEMA_RULE):
         config = config.with_rule_params(SCHEMA_RULE, {"strict": True})
-    result = lint(
+    result = lint_jobs(
         manifests,
+        jobs=jobs,
         config=config,
         select=selected,
         ignore=ignored,
@@ -172,7 +181,9 @@ def lint_command(
     sys.exit(1 if result.fails(threshold) else 0)
 
 
-def _load(paths: tuple[str, ...], shard: Any = None, quiet: bool = False) -> Any:
+def _load(
+    paths: tuple[str, ...], shard: Any = None, quiet: bool = False, jobs: int | None = 1
+) -> Any:
     """Load PATHS (only SHARD's files when given); stdin is read as bytes, so undecodable
     input is a finding, not a crash."""
     from kconv import yamlio
@@ -187,7 +198,7 @@ def _load(paths: tuple[str, ...], shard: Any = None, quiet: bool = False) -> Any
         files = shard.select(files)
         click.echo(PARTIAL_NOTE.format(spec=shard, files=len(files), total=total), err=True)
     if "-" not in files:
-        return _load_files(files, quiet)
+        return _load_files(files, quiet, jobs)
     raw = click.get_binary_stream("stdin").read()
     try:
         text = yamlio.decode(raw, STDIN_NAME)
@@ -211,14 +222,16 @@ def _parse_shard(text: str | None) -> Any:
         raise click.BadParameter(str(exc), param_hint="'--shard'") from None
 
 
-def _load_files(files: list[str], quiet: bool) -> Any:
-    """Load FILES, with a progress bar on stderr when it is a terminal and loading is slow."""
+def _load_files(files: list[str], quiet: bool, jobs: int | None = 1) -> Any:
+    """Load FILES, with a progress bar on stderr when it is a terminal and loading is slow
+    (else with JOBS worker processes, see kconv.lint.parallel)."""
+    from kconv.lint.parallel import load_files
     from kconv.manifests import ManifestSet, load_paths
     from kconv.progress import Progress, colour_allowed, wanted
 
     stream = click.get_text_stream("stderr")
     if len(files) < 2 or not wanted(stream, quiet=quiet):
-        return load_paths(files)
+        return load_files(files, jobs=jobs)
     result = ManifestSet()
     for file in Progress(len(files), stream=stream, colour=colour_allowed()).track(files):
         part = load_paths([file])
