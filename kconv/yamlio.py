@@ -86,6 +86,21 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+_default_limits = DEFAULT_LIMITS
+
+
+def set_default_limits(limits: Limits) -> None:
+    """Make `limits` the default of every later load (the CLI's `--max-yaml-nodes` and
+    `--max-yaml-depth`); a `limits=` argument still wins."""
+    global _default_limits
+    if limits.max_depth < 1 or limits.max_nodes < 1:
+        raise ValueError("YAML limits must be at least 1")
+    _default_limits = limits
+
+
+def default_limits() -> Limits:
+    """The limits a load uses when it is given none."""
+    return _default_limits
 
 
 @dataclass(frozen=True)
@@ -180,13 +195,50 @@ def load_documents(
     *,
     yaml12: bool = False,
     keep_tags: Iterable[str] = (),
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> list[Document]:
     """Parse a multi-document YAML (or JSON) text into documents; empty documents are skipped.
 
     Raises YamlSyntaxError (with the documents read so far) on a syntax error, and InputError
-    when a limit is exceeded. Duplicate keys and unknown tags are `Document.problems`.
+    when a limit is exceeded (`limits`, default: `default_limits()`). Duplicate keys and
+    unknown tags are `Document.problems`.
     """
+    limits = limits or _default_limits
+    try:
+        return _load_documents(text, filename, yaml12, keep_tags, limits)
+    except YamlSyntaxError:
+        joined = _join_surrogate_escapes(text)
+        if joined is None:
+            raise
+        return _load_documents(joined, filename, yaml12, keep_tags, limits)
+
+
+# a JSON string literal, and a UTF-16 surrogate pair written as two escapes inside one
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|.)", re.IGNORECASE)
+
+
+def _join_surrogate_escapes(text: str) -> str | None:
+    """JSON writes characters outside the BMP as two escapes (`"\\ud83d\\ude00"`, as
+    `json.dumps` does), which YAML's parser rejects. For a JSON text holding such pairs, the
+    same text with each pair as one YAML escape (`\\U0001f600`); None for any other text.
+    (Columns after a rewritten pair on the same line move two to the left.)"""
+    if text.lstrip()[:1] not in ("{", "[") or not _SURROGATE_PAIR.search(text):
+        return None
+    return _JSON_STRING.sub(lambda string: _ESCAPE.sub(_join_pair, string.group()), text)
+
+
+def _join_pair(escape: re.Match[str]) -> str:
+    if escape.group(1) is None:
+        return escape.group()  # another escape, kept as it is (`\\\\` included)
+    high, low = int(escape.group(1), 16), int(escape.group(2), 16)
+    return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+
+
+def _load_documents(
+    text: str, filename: str, yaml12: bool, keep_tags: Iterable[str], limits: Limits
+) -> list[Document]:
     builder = _Builder(filename, yaml12, frozenset(keep_tags), limits)
     # The walk recurses about three frames per nesting level; make room for the allowed depth.
     needed = limits.max_depth * 3 + 400
@@ -272,7 +324,7 @@ class _Builder:
         if self.nodes > self.limits.max_nodes:
             raise InputError(
                 f"document expands to more than {self.limits.max_nodes:,} nodes "
-                "(an alias bomb?); refusing to load it",
+                "(an alias bomb?); refusing to load it (the limit: --max-yaml-nodes)",
                 self._where(node),
             )
 
@@ -294,7 +346,9 @@ class _Builder:
     def _any(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
         if depth > self.limits.max_depth:
             raise InputError(
-                f"nesting deeper than {self.limits.max_depth} levels", self._where(node)
+                f"nesting deeper than {self.limits.max_depth} levels (the limit: "
+                "--max-yaml-depth)",
+                self._where(node),
             )
         tag = node.tag
         if tag in self.keep_tags:

@@ -5,11 +5,12 @@ located `KconvError`. The text strategies are shared with the fuzz target (`fuzz
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from kconv import yamlio
@@ -140,14 +141,32 @@ def test_the_strategies_produce_loadable_and_broken_text() -> None:
     assert outcomes == {True, False}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kconv.yamlio parses JSON with PyYAML, which rejects the surrogate-pair escapes "
-    "(\\ud83d\\ude00) that json.dumps writes for characters outside the BMP; valid JSON "
-    "manifests with such characters fail with KC001 (found by the fuzz strategies)",
-)
 def test_json_with_escaped_astral_characters_loads() -> None:
     text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, '
     text += '"data": {"smile": "\\ud83d\\ude00"}}\n'
     (document,) = yamlio.load_documents(text, "cm.json")
     assert document.data["data"]["smile"] == "\U0001f600"
+    assert document.positions.exact("/data/smile").line == 1
+
+
+@given(st.text(max_size=20))
+def test_json_dumps_output_always_loads_back(value: str) -> None:
+    # json.dumps escapes everything outside ASCII, astral characters as surrogate pairs
+    assume(all(not 0xD800 <= ord(char) <= 0xDFFF for char in value))
+    data = {"kind": "ConfigMap", "data": {"v": value, "k\\u": [value]}}
+    (document,) = yamlio.load_documents(json.dumps(data), "cm.json")
+    assert document.data == data
+
+
+def test_surrogate_escapes_in_yaml_plain_scalars_are_left_alone() -> None:
+    # only JSON texts are rewritten; in YAML a plain scalar's backslashes are literal
+    (document,) = yamlio.load_documents("a: \\ud83d\\ude00\n", "a.yaml")
+    assert document.data == {"a": "\\ud83d\\ude00"}
+
+
+def test_an_escaped_backslash_before_u_is_not_a_surrogate_escape() -> None:
+    # "a" holds a literal backslash followed by `ud83d`; "b" and "c" hold a pair
+    text = r'{"a": "\\ud83d\\ude00", "b": "x\ud83d\ude00y", "c": "\\\ud83d\ude00"}'
+    (document,) = yamlio.load_documents(text, "a.json")
+    assert document.data == json.loads(text)
+    assert document.data["b"] == "x\U0001f600y"
