@@ -102,7 +102,7 @@ def load_paths(
     paths: Sequence[str],
     *,
     stdin_text: str | None = None,
-    limits: yamlio.Limits = yamlio.DEFAULT_LIMITS,
+    limits: yamlio.Limits | None = None,
 ) -> ManifestSet:
     """Read every manifest under `paths` (see `discover`)."""
     result = ManifestSet()
@@ -125,7 +125,7 @@ def load_paths(
 
 
 def load_text(
-    result: ManifestSet, text: str, filename: str, limits: yamlio.Limits = yamlio.DEFAULT_LIMITS
+    result: ManifestSet, text: str, filename: str, limits: yamlio.Limits | None = None
 ) -> None:
     """Parse one file's text and add its objects and problems to `result`."""
     result.files.append(filename)

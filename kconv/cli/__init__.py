@@ -86,8 +86,25 @@ def _not_yet(name: str) -> click.Command:
     envvar="KCONV_DEBUG",
     help="Show Python tracebacks for errors (for bug reports).",
 )
+@click.option(
+    "--max-yaml-nodes",
+    type=click.IntRange(min=1),
+    envvar="KCONV_MAX_YAML_NODES",
+    metavar="N",
+    help="Refuse a YAML document that expands to more than N nodes (aliases counted as "
+    "often as they are used; default 1000000).",
+)
+@click.option(
+    "--max-yaml-depth",
+    type=click.IntRange(min=1),
+    envvar="KCONV_MAX_YAML_DEPTH",
+    metavar="N",
+    help="Refuse a YAML document nested deeper than N levels (default 256).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(
+    ctx: click.Context, debug: bool, max_yaml_nodes: int | None, max_yaml_depth: int | None
+) -> None:
     """kconv converts docker-compose projects into production-grade Kubernetes manifests
     and lints Kubernetes manifests, pointing at the exact file, line and column.
 
@@ -103,6 +120,22 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _set_yaml_limits(max_yaml_nodes, max_yaml_depth)
+
+
+def _set_yaml_limits(max_nodes: int | None, max_depth: int | None) -> None:
+    """Apply the YAML limits of this run (the defaults when none is given; yaml is imported
+    only when it is needed)."""
+    if max_nodes is None and max_depth is None and "kconv.yamlio" not in sys.modules:
+        return
+    from kconv import yamlio
+
+    default = yamlio.DEFAULT_LIMITS
+    yamlio.set_default_limits(
+        yamlio.Limits(
+            max_depth=max_depth or default.max_depth, max_nodes=max_nodes or default.max_nodes
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> Any:
