@@ -346,8 +346,7 @@ class _Builder:
     def _any(self, node: yaml.Node, depth: int) -> tuple[Any, Any]:
         if depth > self.limits.max_depth:
             raise InputError(
-                f"nesting deeper than {self.limits.max_depth} levels (the limit: "
-                "--max-yaml-depth)",
+                f"nesting deeper than {self.limits.max_depth} levels (the limit: --max-yaml-depth)",
                 self._where(node),
             )
         tag = node.tag
