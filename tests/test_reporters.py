@@ -125,6 +125,27 @@ def test_clean_result_in_every_format() -> None:
     assert json.loads(render(empty, "sarif"))["runs"][0]["results"] == []
 
 
+def test_json_is_written_as_its_data_with_one_line_per_finding(result: LintResult) -> None:
+    from kconv.report.json_format import to_data
+    from kconv.report.pretty_json import dumps
+
+    for report in (result, LintResult(findings=[], files=0, objects=0)):
+        output = render(report, "json")
+        assert output == dumps(to_data(report), expand=2)
+        assert json.loads(output) == to_data(report)
+    lines = render(result, "json").splitlines()
+    assert len(lines) == len(result.findings) + 11  # braces, summary: 5 keys and 2 lines
+
+
+def test_pretty_json_fully_expanded_is_json_dumps_indent_2() -> None:
+    from kconv.report.pretty_json import dumps
+
+    data = {"a": [{"b": [1, {"c": None}], "d": {}}, []], "é": "\u2028 ü", "n": 1.5}
+    assert dumps(data, expand=99) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    for expand in range(5):
+        assert json.loads(dumps(data, expand=expand)) == data
+
+
 def finding(message: str, line: int | None = 3, column: int | None = 5) -> Finding:
     return Finding(
         "KC101",

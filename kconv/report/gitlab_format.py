@@ -10,11 +10,11 @@ above it move; identical findings get an occurrence number to stay unique.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
 from kconv.lint.rule import Finding, Severity
+from kconv.report.pretty_json import dumps
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -79,4 +79,4 @@ def to_data(result: LintResult) -> list[dict[str, Any]]:
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_data(result), expand=1)

@@ -7,12 +7,12 @@ with line and column. No timestamps or absolute machine paths are added, so outp
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kconv.lint.rule import Finding, RuleSpec, Severity
+from kconv.report.pretty_json import dumps
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -116,4 +116,4 @@ def to_data(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_data(result), expand=6)
