@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kconv.model.location import Location, PositionIndex, join_pointer
@@ -72,6 +73,9 @@ class K8sObject:
     `pointer_prefix` is "" for a top-level document and e.g. "/items/3" for an item of a
     `kind: List`; `positions` is the index of the whole document, so pointers passed to
     `location()` are relative to the object and the prefix is added here.
+
+    The body is never changed once loaded: the accessors below are computed once per object
+    (every rule asks for them) and what they return must not be modified.
     """
 
     body: dict[str, Any]
@@ -80,36 +84,39 @@ class K8sObject:
     document_index: int = 0
     pointer_prefix: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    _containers: dict[tuple[str, ...], list[ContainerRef]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
-    @property
+    @cached_property
     def api_version(self) -> str:
         return str(self.body.get("apiVersion", ""))
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return str(self.body.get("kind", ""))
 
-    @property
+    @cached_property
     def metadata(self) -> dict[str, Any]:
         metadata = self.body.get("metadata")
         return metadata if isinstance(metadata, dict) else {}
 
-    @property
+    @cached_property
     def name(self) -> str:
         return str(self.metadata.get("name") or self.metadata.get("generateName") or "")
 
-    @property
+    @cached_property
     def namespace(self) -> str | None:
         """The namespace written in the object, or None (objects without one share it)."""
         namespace = self.metadata.get("namespace")
         return str(namespace) if namespace else None
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, Any]:
         labels = self.metadata.get("labels")
         return labels if isinstance(labels, dict) else {}
 
-    @property
+    @cached_property
     def annotations(self) -> dict[str, Any]:
         annotations = self.metadata.get("annotations")
         return annotations if isinstance(annotations, dict) else {}
@@ -133,12 +140,16 @@ class K8sObject:
 
     # -- pod-carrying kinds -------------------------------------------------------------------
 
-    @property
+    @cached_property
     def pod_spec_pointer(self) -> str | None:
         return POD_SPEC_POINTERS.get(self.kind)
 
     def pod_spec(self) -> tuple[str, dict[str, Any]] | None:
         """(pointer, pod spec) for pod-carrying kinds, None for others or a missing spec."""
+        return self._pod_spec
+
+    @cached_property
+    def _pod_spec(self) -> tuple[str, dict[str, Any]] | None:
         pointer = self.pod_spec_pointer
         if pointer is None:
             return None
@@ -162,12 +173,19 @@ class K8sObject:
 
     def containers(self, *lists: str) -> list[ContainerRef]:
         """Containers of the pod spec; by default the regular `containers` only."""
-        found = self.pod_spec()
+        key = lists or ("containers",)
+        found = self._containers.get(key)
+        if found is None:
+            found = self._containers[key] = self._find_containers(key)
+        return found
+
+    def _find_containers(self, lists: tuple[str, ...]) -> list[ContainerRef]:
+        found = self._pod_spec
         if found is None:
             return []
         pointer, spec = found
         result = []
-        for list_name in lists or ("containers",):
+        for list_name in lists:
             items = spec.get(list_name)
             if not isinstance(items, list):
                 continue
