@@ -33,7 +33,13 @@ from typing import Any
 import yaml
 
 from kconv.errors import InputError
-from kconv.model.location import Location, PositionIndex, PosNode, escape_pointer_token
+from kconv.model.location import (
+    Location,
+    PositionIndex,
+    PosNode,
+    escape_pointer_token,
+    pos_node,
+)
 
 try:  # libyaml when available: about 8x faster parsing
     _Loader: type = yaml.CSafeLoader
@@ -261,9 +267,8 @@ def _load_documents(
                 index += 1
                 continue
             data, positions = builder.build(node)
-            documents.append(
-                Document(data, PositionIndex(filename, positions), index, builder.take_problems())
-            )
+            positions_index = PositionIndex(filename, positions, data)
+            documents.append(Document(data, positions_index, index, builder.take_problems()))
             index += 1
     finally:
         loader.dispose()
@@ -314,7 +319,7 @@ class _Builder:
         self.retagged = []
         mark = node.start_mark
         value, children = self._value(node, 0)
-        return value, (mark.line + 1, mark.column + 1, children)
+        return value, pos_node(mark.line + 1, mark.column + 1, children)
 
     def _where(self, node: yaml.Node) -> Location:
         return Location(self.filename, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -366,11 +371,11 @@ class _Builder:
                 value, children = self._value(item, depth + 1)
                 values.append(value)
                 mark = item.start_mark
-                positions.append((mark.line + 1, mark.column + 1, children))
-            return values, positions
+                positions.append(pos_node(mark.line + 1, mark.column + 1, children))
+            return values, tuple(positions)
         return self._mapping(node, depth)
 
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict, dict]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict, tuple]:
         data: dict[str, Any] = {}
         positions: dict[str, PosNode] = {}
         key_nodes: dict[str, yaml.Node] = {}
@@ -394,7 +399,7 @@ class _Builder:
             value, children = self._value(value_node, depth + 1)
             data[key] = value
             mark = key_node.start_mark
-            positions[key] = (mark.line + 1, mark.column + 1, children)
+            positions[key] = pos_node(mark.line + 1, mark.column + 1, children)
         # `<<` merge keys: explicit keys win; among merged mappings, earlier ones win.
         for key_node, value_node in merged:
             key = self._key(key_node)
@@ -403,8 +408,9 @@ class _Builder:
             value, children = self._value(value_node, depth + 1)
             data[key] = value
             mark = key_node.start_mark
-            positions[key] = (mark.line + 1, mark.column + 1, children)
-        return data, positions
+            positions[key] = pos_node(mark.line + 1, mark.column + 1, children)
+        # in the order of `data`'s keys (the same insertions): PositionIndex finds them there
+        return data, tuple(positions.values())
 
     def _merge_sources(self, node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]

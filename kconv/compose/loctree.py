@@ -9,23 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from kconv.model.location import Location, PositionIndex, PosNode
+from kconv.model.location import Location, PositionIndex, PosNode, node_parts
+from kconv.yamlio import Tagged
 
 LocTree = tuple[Location, Any]
 
 
 def from_index(index: PositionIndex) -> LocTree:
     """The location tree of a whole YAML document."""
-    return _convert(index.file, index.root)
+    return _convert(index.file, index.root, index.data)
 
 
-def _convert(file: str, node: PosNode) -> LocTree:
-    line, column, children = node
+def _convert(file: str, node: PosNode, data: Any) -> LocTree:
+    line, column, children = node_parts(node)
     where = Location(file, line, column)
+    if isinstance(data, Tagged):
+        data = data.value
+    if children is None:
+        return where, None
     if isinstance(children, dict):
-        return where, {key: _convert(file, child) for key, child in children.items()}
-    if isinstance(children, list):
-        return where, [_convert(file, child) for child in children]
+        items = data if isinstance(data, dict) else {}
+        return where, {
+            key: _convert(file, child, items.get(key)) for key, child in children.items()
+        }
+    if isinstance(data, dict):
+        return where, {
+            key: _convert(file, child, value)
+            for (key, value), child in zip(data.items(), children, strict=True)
+        }
+    if isinstance(data, list):
+        return where, [
+            _convert(file, child, value) for value, child in zip(data, children, strict=True)
+        ]
     return where, None
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kconv.manifests import LoadProblem, load_paths
 from kconv.model.k8s import K8sObject
-from kconv.model.location import PositionIndex
+from kconv.model.location import PositionIndex, pos_node
 
 
 def from_manifests(
@@ -34,6 +34,6 @@ def from_compose(files: Sequence[str], stdin_text: str | None = None) -> list[K8
         file = origin.file if origin is not None else (project.files or ("<compose>",))[0]
         line = origin.line if origin is not None and origin.line is not None else 1
         column = origin.column if origin is not None and origin.column is not None else 1
-        positions = PositionIndex(file, (line, column, None))
+        positions = PositionIndex(file, pos_node(line, column))
         objects.append(K8sObject(body, file, positions, document_index=index))
     return objects

@@ -1,10 +1,13 @@
 """Source locations: where in which file a value was written.
 
 `PositionIndex` answers "where is the value at this JSON pointer?" for one YAML document. It is a
-tree of small tuples that mirrors the document: each node is `(line, column, children)`, where
-children is a dict (mapping keys to nodes), a list (sequence items) or None (scalars). For a
-mapping entry the position is that of its key (`privileged: true` points at `privileged`), for a
-sequence item the position of the item. Lines and columns are 1-based.
+tree that mirrors the document. Its nodes are kept small, since a large run holds one for every
+value it loaded: a scalar's node is one int, its packed position (`pack(line, column)`); a
+mapping's or a sequence's is `(packed position, children)`, children being a tuple of nodes in
+the order of the mapping's keys or the sequence's items in the document's data (which the index
+keeps to find them: the keys are not stored twice). A dict of nodes by key is accepted too.
+For a mapping entry the position is that of its key (`privileged: true` points at
+`privileged`), for a sequence item the position of the item. Lines and columns are 1-based.
 """
 
 from __future__ import annotations
@@ -12,7 +15,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PosNode = tuple[int, int, Any]
+PosNode = int | tuple[int, Any]  # a packed position, or (packed position, children)
+
+_COLUMNS = 1 << 32  # packing: line * _COLUMNS + column
+
+
+def pack(line: int, column: int) -> int:
+    """One int for a position (columns may be as wide as a 4 GB line)."""
+    return line * _COLUMNS + column
+
+
+def unpack(packed: int) -> tuple[int, int]:
+    """(line, column) of a packed position."""
+    return divmod(packed, _COLUMNS)
+
+
+def pos_node(line: int, column: int, children: Any = None) -> PosNode:
+    """A position tree node at `line`:`column` with `children` (None for a scalar)."""
+    packed = line * _COLUMNS + column
+    return packed if children is None else (packed, children)
+
+
+def node_parts(node: PosNode) -> tuple[int, int, Any]:
+    """(line, column, children) of a position tree node."""
+    if type(node) is tuple:
+        line, column = divmod(node[0], _COLUMNS)
+        return line, column, node[1]
+    line, column = divmod(node, _COLUMNS)
+    return line, column, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,66 +63,94 @@ class Location:
 
 def escape_pointer_token(token: str | int) -> str:
     """Escape one JSON pointer reference token (RFC 6901)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    if type(token) is int:
+        return str(token)
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def unescape_pointer_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
+    return token.replace("~1", "/").replace("~0", "~") if "~" in token else token
 
 
 def join_pointer(base: str, *tokens: str | int) -> str:
     """Append tokens to a JSON pointer: join_pointer("/spec", "containers", 0)."""
-    return base + "".join("/" + escape_pointer_token(t) for t in tokens)
+    return "/".join([base, *map(escape_pointer_token, tokens)])
 
 
 def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []
-    if not pointer.startswith("/"):
+    if pointer[0] != "/":
         raise ValueError(f"invalid JSON pointer {pointer!r}")
-    return [unescape_pointer_token(t) for t in pointer[1:].split("/")]
+    tokens = pointer[1:].split("/")
+    if "~" not in pointer:
+        return tokens
+    return [unescape_pointer_token(t) for t in tokens]
 
 
 class PositionIndex:
-    """Positions of every value of one YAML document, addressed by JSON pointer."""
+    """Positions of every value of one YAML document, addressed by JSON pointer. `data` is the
+    document the tree describes (its keys place the children); it must not change."""
 
-    __slots__ = ("file", "root")
+    __slots__ = ("data", "file", "root")
 
-    def __init__(self, file: str, root: PosNode) -> None:
+    def __init__(self, file: str, root: PosNode, data: Any = None) -> None:
         self.file = file
         self.root = root
+        self.data = data
 
-    def _walk(self, pointer: str) -> tuple[PosNode, bool]:
-        """Return the node for `pointer`, or its nearest existing ancestor and False."""
+    def _walk(self, pointer: str) -> tuple[PosNode, bool, Any]:
+        """(node for `pointer`, True, its data), or its nearest existing ancestor, False and
+        that ancestor's data."""
         node = self.root
+        data = self.data
         for token in split_pointer(pointer):
-            children = node[2]
-            child: PosNode | None = None
-            if isinstance(children, dict):
+            if type(node) is not tuple:
+                return node, False, data
+            children = node[1]
+            value = data if type(data) in (dict, list) else getattr(data, "value", data)
+            if type(children) is dict:  # children by key
                 child = children.get(token)
-            elif isinstance(children, list) and token.isdigit():
+                if child is None:
+                    return node, False, data
+                node = child
+                data = value.get(token) if type(value) is dict else None
+                continue
+            if type(value) is dict:
+                if token not in value:
+                    return node, False, data
+                index = next(i for i, key in enumerate(value) if key == token)
+            elif type(value) is list and token.isdigit() and int(token) < len(value):
                 index = int(token)
-                if index < len(children):
-                    child = children[index]
-            if child is None:
-                return node, False
-            node = child
-        return node, True
+            else:
+                return node, False, data
+            if index >= len(children):
+                return node, False, data
+            node = children[index]
+            data = value[token] if type(value) is dict else value[index]
+        return node, True, data
 
     def exact(self, pointer: str) -> Location | None:
         """The location of exactly `pointer`, or None if it is not in the document."""
-        node, found = self._walk(pointer)
-        return Location(self.file, node[0], node[1]) if found else None
+        node, found, _ = self._walk(pointer)
+        if not found:
+            return None
+        line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
+        return Location(self.file, line, column)
 
     def nearest(self, pointer: str) -> Location:
         """The location of `pointer`, or of its nearest ancestor that exists."""
-        node, _ = self._walk(pointer)
-        return Location(self.file, node[0], node[1])
+        node, _, _ = self._walk(pointer)
+        line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
+        return Location(self.file, line, column)
 
     def __contains__(self, pointer: str) -> bool:
         return self._walk(pointer)[1]
 
     def subindex(self, pointer: str) -> PositionIndex:
         """A PositionIndex rooted at `pointer` (used for `kind: List` items)."""
-        node, _ = self._walk(pointer)
-        return PositionIndex(self.file, node)
+        node, _, data = self._walk(pointer)
+        return PositionIndex(self.file, node, data)
