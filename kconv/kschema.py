@@ -459,14 +459,16 @@ def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:
 _QUICK_KEYWORDS = frozenset(
     ("type", "properties", "items", "required", "enum", "additionalProperties")
 )
-_JSON_TYPES: dict[type, tuple[str, ...]] = {
-    dict: ("object",),
-    list: ("array",),
-    str: ("string",),
-    bool: ("boolean",),
-    type(None): ("null",),
-    int: ("integer", "number"),
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "integer": (int,),
+    "number": (int, float),
 }
+_ANY_JSON = frozenset(kind for kinds in _PYTHON_TYPES.values() for kind in kinds)
 
 
 class _Quick:
@@ -476,16 +478,18 @@ class _Quick:
         "additional",
         "closed",
         "enum",
+        "integral_float",
         "items",
         "properties",
+        "pytypes",
         "required",
-        "types",
         "usable",
     )
 
     def __init__(self) -> None:
         self.usable = True
-        self.types: frozenset[str] | None = None
+        self.pytypes: frozenset[type] = _ANY_JSON  # the Python types the `type` keyword allows
+        self.integral_float = False  # `integer` without `number`: floats like 2.0 pass
         self.properties: dict[str, _Quick] = {}
         self.items: _Quick | None = None
         self.required: tuple[str, ...] = ()
@@ -506,7 +510,12 @@ def _quick(schema: Any, memo: dict[int, _Quick]) -> _Quick:
         return node
     types = schema.get("type")
     if types is not None:
-        node.types = frozenset(types if isinstance(types, list) else [types])
+        names = types if isinstance(types, list) else [types]
+        if not all(name in _PYTHON_TYPES for name in names):
+            node.usable = False
+            return node
+        node.pytypes = frozenset(kind for name in names for kind in _PYTHON_TYPES[name])
+        node.integral_float = "integer" in names and "number" not in names
     node.properties = {
         name: _quick(sub, memo) for name, sub in (schema.get("properties") or {}).items()
     }
@@ -534,12 +543,10 @@ def _surely_valid(node: _Quick, value: Any) -> bool:
     if not node.usable:
         return False
     kind = type(value)
-    names = _JSON_TYPES.get(kind)
-    if names is None:
-        if kind is not float:
-            return False  # not plain JSON data: let jsonschema decide
-        names = ("number", "integer") if value.is_integer() else ("number",)
-    if node.types is not None and not any(name in node.types for name in names):
+    # not allowed here, or not plain JSON data (2.0 for an integer is fine): let jsonschema decide
+    if kind not in node.pytypes and not (
+        node.integral_float and kind is float and value.is_integer()
+    ):
         return False
     if node.enum is not None and value is not None and (kind is not str or value not in node.enum):
         return False
@@ -555,13 +562,18 @@ def _surely_valid(node: _Quick, value: Any) -> bool:
                     return False
                 sub = node.additional
                 if sub is None:
+                    if type(item) not in _ANY_JSON:
+                        return False
                     continue
             if not _surely_valid(sub, item):
                 return False
-    elif kind is list and node.items is not None:
+    elif kind is list:
         items = node.items
         for item in value:
-            if not _surely_valid(items, item):
+            if items is None:
+                if type(item) not in _ANY_JSON:
+                    return False
+            elif not _surely_valid(items, item):
                 return False
     return True
 
