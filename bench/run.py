@@ -164,12 +164,17 @@ def make_compose(path: Path, services: int) -> Path:
 CPU_SECONDS: dict[tuple[str, ...], float] = {}  # command -> median CPU seconds (user + sys)
 
 
+# as installed: pip writes bytecode at install time, so runs must not compile every module
+# again (some environments set PYTHONDONTWRITEBYTECODE)
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, int, float]:
     """Run a command; return (wall seconds, peak RSS in MB of the process, exit code, CPU
     seconds of the process and the workers it waited for)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
+        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV
     )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
