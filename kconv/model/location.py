@@ -122,7 +122,7 @@ class PositionIndex:
             if type(value) is dict:
                 if token not in value:
                     return node, False, data
-                index = next(i for i, key in enumerate(value) if key == token)
+                index = [*value].index(token)
             elif type(value) is list and token.isdigit() and int(token) < len(value):
                 index = int(token)
             else:
