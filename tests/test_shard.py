@@ -170,11 +170,6 @@ spec:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resource-requirements does not look at ctx.partial: a shard without the "
-    "namespace's LimitRange reports the requests and limits that LimitRange defaults",
-)
 def test_limit_range_in_another_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "limits.yaml").write_text(LIMIT_RANGE)
