@@ -268,6 +268,8 @@ def main() -> int:
             f"peak memory {jobs_rss} MB"
         )
 
+        bare, _, _ = median_run([sys.executable, "-c", "pass"], max(options.repeat, 5))
+        print(f"  python -c pass            {bare * 1000:7.0f} ms (the interpreter's own start-up)")
         version, _, _ = median_run([*kconv, "--version"], max(options.repeat, 5))
         print(
             f"  kconv --version           {version * 1000:7.0f} ms (target <= 150 ms: "
