@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 REDACTED = "<redacted>"
 
@@ -142,6 +143,8 @@ _SECRET_VALUE_PATTERNS = tuple(
         r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@",  # user:password@ URL
     )
 )
+# one pass over a value instead of one per pattern
+_ANY_SECRET_VALUE = re.compile("|".join(f"(?:{p.pattern})" for p in _SECRET_VALUE_PATTERNS))
 
 
 def name_tokens(name: str) -> list[str]:
@@ -149,6 +152,7 @@ def name_tokens(name: str) -> list[str]:
     return [token for token in _TOKEN_SPLIT.split(_CAMEL.sub("_", name).lower()) if token]
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Does the name say that its value is a secret (password, token, API key...)?"""
     if name.lower() in _ALWAYS_SECRET_NAMES:
@@ -182,7 +186,7 @@ def looks_like_secret_value(value: object) -> bool:
     """Does the value have the shape of a credential (private key, cloud or API token...)?"""
     if not isinstance(value, str) or len(value) < 8:
         return False
-    return any(pattern.search(value) for pattern in _SECRET_VALUE_PATTERNS)
+    return _ANY_SECRET_VALUE.search(value) is not None
 
 
 def is_secret(name: str, value: object) -> bool:

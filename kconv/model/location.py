@@ -95,12 +95,13 @@ class PositionIndex:
     """Positions of every value of one YAML document, addressed by JSON pointer. `data` is the
     document the tree describes (its keys place the children); it must not change."""
 
-    __slots__ = ("data", "file", "root")
+    __slots__ = ("_nearest", "data", "file", "root")
 
     def __init__(self, file: str, root: PosNode, data: Any = None) -> None:
         self.file = file
         self.root = root
         self.data = data
+        self._nearest: dict[str, Location] | None = None  # several rules ask for one place
 
     def _walk(self, pointer: str) -> tuple[PosNode, bool, Any]:
         """(node for `pointer`, True, its data), or its nearest existing ancestor, False and
@@ -143,9 +144,15 @@ class PositionIndex:
 
     def nearest(self, pointer: str) -> Location:
         """The location of `pointer`, or of its nearest ancestor that exists."""
-        node, _, _ = self._walk(pointer)
-        line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
-        return Location(self.file, line, column)
+        cache = self._nearest
+        if cache is None:
+            cache = self._nearest = {}
+        found = cache.get(pointer)
+        if found is None:
+            node, _, _ = self._walk(pointer)
+            line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
+            found = cache[pointer] = Location(self.file, line, column)
+        return found
 
     def __contains__(self, pointer: str) -> bool:
         return self._walk(pointer)[1]
