@@ -126,25 +126,22 @@ _ALWAYS_SECRET_NAMES = frozenset(
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
-_SECRET_VALUE_PATTERNS = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"(?<!-)-{3,}\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",  # AWS access key id
-        r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",  # GitHub tokens
-        r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
-        r"\bglpat-[A-Za-z0-9_\-]{20,}\b",  # GitLab personal access token
-        r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",  # Slack
-        r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",  # Stripe
-        r"\bAIza[0-9A-Za-z\-_]{35}\b",  # Google API key
-        r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",  # JWT
-        r"\bnpm_[A-Za-z0-9]{36}\b",
-        r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",  # GCP service-account JSON
-        r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@",  # user:password@ URL
-    )
+# credential shapes, searched in one pass over a value
+_SECRET_VALUE_PATTERNS = (
+    r"(?<!-)-{3,}\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",
+    r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",  # AWS access key id
+    r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",  # GitHub tokens
+    r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
+    r"\bglpat-[A-Za-z0-9_\-]{20,}\b",  # GitLab personal access token
+    r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",  # Slack
+    r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",  # Stripe
+    r"\bAIza[0-9A-Za-z\-_]{35}\b",  # Google API key
+    r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",  # JWT
+    r"\bnpm_[A-Za-z0-9]{36}\b",
+    r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",  # GCP service-account JSON
+    r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@",  # user:password@ URL
 )
-# one pass over a value instead of one per pattern
-_ANY_SECRET_VALUE = re.compile("|".join(f"(?:{p.pattern})" for p in _SECRET_VALUE_PATTERNS))
+_ANY_SECRET_VALUE = re.compile("|".join(f"(?:{pattern})" for pattern in _SECRET_VALUE_PATTERNS))
 
 
 def name_tokens(name: str) -> list[str]:

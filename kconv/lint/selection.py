@@ -9,7 +9,6 @@ default set (rules with `default: true`); `extend` adds to whichever set is in f
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
         normalised = match.group(1).upper() + digits
         if normalised in choices:
             return normalised
+    import difflib  # only for a mistyped name
+
     scores = [
         (difflib.SequenceMatcher(None, word.lower(), choice.lower()).ratio(), -index, choice)
         for index, choice in enumerate(choices)
