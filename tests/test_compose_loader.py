@@ -478,11 +478,46 @@ def test_project_name_precedence(tmp_path: Path) -> None:
         load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name == "env"
     )
     write(folder, "compose.yaml", "name: fromfile\nservices: {}\n")
+    assert load_project(working_dir=str(folder), environ={}).name == "fromfile"
+    # docker compose: -p, then COMPOSE_PROJECT_NAME, then `name:`, then the directory
     assert (
         load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name
-        == "fromfile"
+        == "env"
     )
     assert load_project(working_dir=str(folder), environ={}, project_name="cli").name == "cli"
+
+
+IMAGE_FROM_NAME = "services:\n  web:\n    image: ${COMPOSE_PROJECT_NAME}-web\n"
+
+
+@pytest.mark.parametrize(
+    ("header", "environ", "explicit", "image"),
+    [
+        ("name: shop\n", {}, None, "shop-web"),
+        ("name: ${APP:-demo}\n", {}, None, "demo-web"),
+        ("name: ${APP:-demo}\n", {"APP": "store"}, None, "store-web"),
+        ("name: shop\n", {"COMPOSE_PROJECT_NAME": "fromenv"}, None, "fromenv-web"),
+        ("name: shop\n", {"COMPOSE_PROJECT_NAME": "fromenv"}, "cli", "cli-web"),
+        ("", {}, None, "my-dir-web"),
+    ],
+)
+def test_project_name_is_exposed_to_interpolation(
+    tmp_path: Path, header: str, environ: dict[str, str], explicit: str | None, image: str
+) -> None:
+    folder = tmp_path / "my-dir"
+    folder.mkdir()
+    write(folder, "compose.yaml", header + IMAGE_FROM_NAME)
+    project = load_project(working_dir=str(folder), environ=environ, project_name=explicit)
+    assert project.services["web"].image == image
+    assert project.name == image.removesuffix("-web")
+
+
+def test_the_last_files_name_wins(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "name: first\n" + IMAGE_FROM_NAME)
+    write(tmp_path, "b.yaml", "name: second\n")
+    project = load_project([str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")], environ={})
+    assert project.name == "second"
+    assert project.services["web"].image == "second-web"
 
 
 def test_invalid_project_name(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ class _Context:
     stdin_text: str | None
     warnings: list[str] = field(default_factory=list)
     cache: dict[tuple[str, str, bool], tuple[dict, LocTree]] = field(default_factory=dict)
+    parsed: dict[str, tuple[dict, LocTree]] = field(default_factory=dict)  # by path
     including: tuple[str, ...] = ()  # files being included (cycle detection)
     extending: tuple[str, ...] = ()  # files being loaded for `extends` (cycle detection)
 
@@ -111,8 +112,10 @@ def _load(
         project_dir = os.path.dirname(os.path.abspath(first))
     environment = project_environment(project_dir, env_files, process_env)
     context = _Context(environment, interpolate, stdin_text)
+    name = _project_name(project_name, paths, context, project_dir)
+    # as docker compose: the project name is what `${COMPOSE_PROJECT_NAME}` gives
+    environment["COMPOSE_PROJECT_NAME"] = name
     data, tree = load_files(paths, project_dir, context)
-    name = _project_name(project_name, data, tree, environment, project_dir)
     active = _active_profiles(profiles, environment)
     return build_project(
         data,
@@ -172,18 +175,18 @@ def _active_profiles(profiles: Sequence[str], environment: Mapping[str, str]) ->
 
 
 def _project_name(
-    explicit: str | None,
-    data: dict,
-    tree: LocTree,
-    environment: Mapping[str, str],
-    project_dir: str,
+    explicit: str | None, paths: Sequence[str], context: _Context, project_dir: str
 ) -> str:
+    """The project name, by docker compose's precedence: `-p`, `COMPOSE_PROJECT_NAME`, the
+    last top-level `name:` of the files (interpolated), the project directory's name."""
+    environment = context.environment
+    declared = None
     if explicit:
         candidate, where = explicit, Location("--project-name")
-    elif isinstance(data.get("name"), str) and data["name"]:
-        candidate, where = data["name"], at(tree, "name")
     elif environment.get("COMPOSE_PROJECT_NAME"):
         candidate, where = environment["COMPOSE_PROJECT_NAME"], Location("COMPOSE_PROJECT_NAME")
+    elif (declared := _declared_name(paths, context)) is not None:
+        candidate, where = declared
     else:
         name = discovery.normalize_project_name(os.path.basename(project_dir.rstrip(os.sep)))
         if not name:
@@ -202,6 +205,22 @@ def _project_name(
     return candidate
 
 
+def _declared_name(paths: Sequence[str], context: _Context) -> tuple[str, Location] | None:
+    """The last non-empty top-level `name:` of the files, interpolated, and where it is."""
+    found = None
+    for path in paths:
+        data, tree = _parse(path, context)
+        value = data.get("name")
+        if not isinstance(value, str) or not value:
+            continue
+        where = child(tree, "name")
+        if context.interpolate:
+            value = _interpolate(value, where, context)
+        if value:
+            found = (value, where[0])
+    return found
+
+
 # -- files ------------------------------------------------------------------------------------
 
 
@@ -216,7 +235,15 @@ def load_files(paths: Sequence[str], project_dir: str, context: _Context) -> tup
 
 
 def _parse(path: str, context: _Context) -> tuple[dict, LocTree]:
-    """Parse one file into data and locations (documents of a stream are merged)."""
+    """Parse one file into data and locations (documents of a stream are merged); each file
+    is parsed once per project (the project name is read before the files are loaded)."""
+    key = os.path.abspath(path) if path != "-" else "-"
+    if key not in context.parsed:
+        context.parsed[key] = _parse_text(path, context)
+    return context.parsed[key]
+
+
+def _parse_text(path: str, context: _Context) -> tuple[dict, LocTree]:
     from kconv.yamlio import load_documents, read_text
 
     display = _display(path)
