@@ -132,3 +132,49 @@ def test_output_is_deterministic(clean_env: None) -> None:
     second = run("-f", str(BASIC / "compose.yaml"), "--profile", "*")
     assert first.exit_code == 0
     assert first.stdout == second.stdout
+
+
+NETWORKS = """name: net
+services:
+  web: {image: nginx}
+  api: {image: api, networks: [back]}
+  sidecar: {image: x, network_mode: "service:web"}
+networks:
+  back: {}
+  shared: {external: true}
+  fixed: {name: fixed-name}
+volumes:
+  data: {}
+  old: {external: true}
+"""
+
+
+def test_networks_and_volumes_as_docker_compose_prints_them(
+    clean_env: None, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(NETWORKS)
+    result = run("-f", str(tmp_path / "compose.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    services = data["services"]
+    assert services["web"]["networks"] == {"default": None}  # implicit default network
+    assert "default" not in services["api"]["networks"]
+    assert "networks" not in services["sidecar"]  # network_mode: no networks
+    assert data["networks"] == {
+        "back": {"name": "net_back"},
+        "default": {"name": "net_default"},
+        "fixed": {"name": "fixed-name"},
+        "shared": {"name": "shared", "external": True},
+    }
+    assert data["volumes"] == {
+        "data": {"name": "net_data"},
+        "old": {"name": "old", "external": True},
+    }
+
+
+def test_no_default_network_when_no_service_is_on_it(clean_env: None, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: n\nservices:\n  a: {image: x, networks: [b]}\nnetworks:\n  b: {}\n"
+    )
+    result = run("-f", str(tmp_path / "compose.yaml"), "--format", "json")
+    assert json.loads(result.stdout)["networks"] == {"b": {"name": "n_b"}}

@@ -1,7 +1,10 @@
 """The resolved project as plain data: what `kconv config` prints (like `docker compose config`).
 
 Services are sorted by name and their keys alphabetically; every service is in long syntax;
-`environment` is one mapping with the `env_file` values merged under it. Values of variables
+`environment` is one mapping with the `env_file` values merged under it. As in docker compose,
+a service without `networks` (or `network_mode`) is on the `default` network, which is then
+listed, and every network, volume, secret and config gets its engine name
+(`<project>_<key>`, or the key itself when it is external). Values of variables
 whose name or value looks secret are replaced by "<redacted>", and so is every other occurrence
 of such a value (in a command line, a URL...).
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kconv.model.compose import Project, Resource, Service
+from kconv.model.compose import Project, Service
 
 SECTIONS = ("networks", "volumes", "secrets", "configs")
 
@@ -32,8 +35,13 @@ def project_to_dict(project: Project) -> dict:
 
     out: dict[str, Any] = {"name": project.name}
     services: dict[str, Any] = {}
+    on_default = False
     for name in sorted(project.services):
         service = _service(project.services[name])
+        if "networks" not in service and "network_mode" not in service:
+            service["networks"] = {"default": None}
+            service = {key: service[key] for key in sorted(service)}
+        on_default = on_default or "default" in (service.get("networks") or {})
         environment = service.get("environment")
         if isinstance(environment, dict):
             service["environment"] = {
@@ -43,12 +51,29 @@ def project_to_dict(project: Project) -> dict:
         services[name] = service
     out["services"] = services
     for section in SECTIONS:
-        resources: dict[str, Resource] = getattr(project, section)
+        resources: dict[str, Any] = {
+            name: _plain(resource.raw) for name, resource in getattr(project, section).items()
+        }
+        if section == "networks" and on_default and "default" not in resources:
+            resources["default"] = {}
         if resources:
-            out[section] = {name: _plain(resources[name].raw) for name in sorted(resources)}
+            out[section] = {
+                name: _named(resources[name], name, project.name) for name in sorted(resources)
+            }
     for key in sorted(project.extensions):
         out[key] = _plain(project.extensions[key])
     return scrub(out)
+
+
+def _named(resource: Any, key: str, project_name: str) -> Any:
+    """A top-level network, volume, secret or config with its engine name, as docker compose
+    prints it: `<project>_<key>`, or the key for an external one."""
+    resource = dict(resource) if isinstance(resource, dict) else {}
+    if not resource.get("name"):
+        external = resource.get("external")
+        resource["name"] = key if external else f"{project_name}_{key}"
+        resource = {"name": resource.pop("name"), **resource}
+    return resource
 
 
 def _service(service: Service) -> dict[str, Any]:
