@@ -31,6 +31,7 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Use workers even for small inputs, and record how many objects the workers checked."""
     monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
     monkeypatch.setattr(parallel, "MIN_OBJECTS_PER_JOB", 1)
+    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_CHECKS", 2)
     checked: list[int] = []
     real = parallel._check_in_workers
 
@@ -174,6 +175,22 @@ def test_load_files_equals_load_paths(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert [(o.file, o.body, o.location()) for o in jobs.objects] == [
         (o.file, o.body, o.location()) for o in serial.objects
     ]
+
+
+def test_two_jobs_load_in_workers_and_check_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Below MIN_JOBS_FOR_CHECKS jobs only loading uses workers (measured faster)."""
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+    monkeypatch.setattr(parallel, "MIN_OBJECTS_PER_JOB", 1)
+
+    def no_check_workers(*args: object) -> None:
+        raise AssertionError("checks ran in workers")
+
+    monkeypatch.setattr(parallel, "_check_in_workers", no_check_workers)
+    files = _corpus(tmp_path / "corpus", 20)
+    assert parallel.MIN_JOBS_FOR_CHECKS > 2
+    assert _report(parallel.lint_files(files, jobs=2)) == _report(lint(load_paths(files)))
 
 
 def test_few_files_stay_in_process(tmp_path: Path) -> None:
