@@ -27,11 +27,6 @@ def _convert(file: str, node: PosNode, data: Any) -> LocTree:
         data = data.value
     if children is None:
         return where, None
-    if isinstance(children, dict):
-        items = data if isinstance(data, dict) else {}
-        return where, {
-            key: _convert(file, child, items.get(key)) for key, child in children.items()
-        }
     if isinstance(data, dict):
         return where, {
             key: _convert(file, child, value)

@@ -2,12 +2,12 @@
 
 `PositionIndex` answers "where is the value at this JSON pointer?" for one YAML document. It is a
 tree that mirrors the document. Its nodes are kept small, since a large run holds one for every
-value it loaded: a scalar's node is one int, its packed position (`pack(line, column)`); a
+value it loaded: a scalar's node is one int, its packed position (see `pos_node`); a
 mapping's or a sequence's is `(packed position, children)`, children being a tuple of nodes in
 the order of the mapping's keys or the sequence's items in the document's data (which the index
-keeps to find them: the keys are not stored twice). A dict of nodes by key is accepted too.
-For a mapping entry the position is that of its key (`privileged: true` points at
-`privileged`), for a sequence item the position of the item. Lines and columns are 1-based.
+keeps to find them: the keys are not stored twice). For a mapping entry the position is that
+of its key (`privileged: true` points at `privileged`), for a sequence item the position of the
+item. Lines and columns are 1-based.
 """
 
 from __future__ import annotations
@@ -17,21 +17,12 @@ from typing import Any
 
 PosNode = int | tuple[int, Any]  # a packed position, or (packed position, children)
 
-_COLUMNS = 1 << 32  # packing: line * _COLUMNS + column
-
-
-def pack(line: int, column: int) -> int:
-    """One int for a position (columns may be as wide as a 4 GB line)."""
-    return line * _COLUMNS + column
-
-
-def unpack(packed: int) -> tuple[int, int]:
-    """(line, column) of a packed position."""
-    return divmod(packed, _COLUMNS)
+_COLUMNS = 1 << 32  # a position packed into one int: line * _COLUMNS + column
 
 
 def pos_node(line: int, column: int, children: Any = None) -> PosNode:
-    """A position tree node at `line`:`column` with `children` (None for a scalar)."""
+    """A position tree node at `line`:`column` with `children` (None for a scalar); the
+    position is packed into one int (columns may be as wide as a 4 GB line)."""
     packed = line * _COLUMNS + column
     return packed if children is None else (packed, children)
 
@@ -113,13 +104,6 @@ class PositionIndex:
                 return node, False, data
             children = node[1]
             value = data if type(data) in (dict, list) else getattr(data, "value", data)
-            if type(children) is dict:  # children by key
-                child = children.get(token)
-                if child is None:
-                    return node, False, data
-                node = child
-                data = value.get(token) if type(value) is dict else None
-                continue
             if type(value) is dict:
                 if token not in value:
                     return node, False, data
