@@ -4,8 +4,10 @@
     python bench/run.py --quick    # 1,000 manifests, for a smoke test
 
 Each figure is printed with the machine's CPU count and, where issue #6 sets a target, whether
-it passes or misses. Wall times are the median of --repeat runs; peak memory is the kconv
-process's own maximum resident set size (from wait4).
+it passes or misses. Wall times are the median of --repeat runs; the C loader, the serial lint
+and the parallel lint run in interleaved rounds, and their ratios are the median of the rounds'
+ratios (the machine's speed drifts between rounds). Peak memory is the kconv process's own
+maximum resident set size (from wait4).
 """
 
 from __future__ import annotations
@@ -161,9 +163,6 @@ def make_compose(path: Path, services: int) -> Path:
     return path
 
 
-CPU_SECONDS: dict[tuple[str, ...], float] = {}  # command -> median CPU seconds (user + sys)
-
-
 # as installed: pip writes bytecode at install time, so runs must not compile every module
 # again (some environments set PYTHONDONTWRITEBYTECODE)
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
@@ -184,7 +183,6 @@ def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, in
 
 def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, int]:
     results = [run(command) for _ in range(repeat)]
-    CPU_SECONDS[tuple(command)] = statistics.median(r[3] for r in results)
     return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
 
 
@@ -231,9 +229,7 @@ def main() -> int:
         files = make_manifests(work / "manifests", documents)
         paths = [str(p) for p in files]
 
-        loader, _, _ = median_run([sys.executable, "-c", C_LOADER_ONLY, *paths], options.repeat)
-        print(f"  PyYAML C loader only      {loader:7.2f} s  {documents / loader:8.0f} docs/s")
-
+        loader_only = [sys.executable, "-c", C_LOADER_ONLY, *paths]
         serial = [
             *kconv,
             "lint",
@@ -245,23 +241,32 @@ def main() -> int:
             os.devnull,
             str(work / "manifests"),
         ]
-        lint, rss, code = median_run(serial, options.repeat)
-        ratio = lint / loader
+        parallel = [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")]
+        # interleaved (loader, serial, parallel) rounds: the machine's speed drifts, so each
+        # ratio compares runs of the same round, and the median of the rounds is printed
+        rounds = [
+            [run(command) for command in (loader_only, serial, parallel)]
+            for _ in range(options.repeat)
+        ]
+        loader = statistics.median(r[0][0] for r in rounds)
+        lint = statistics.median(r[1][0] for r in rounds)
+        jobs = statistics.median(r[2][0] for r in rounds)
+        ratio = statistics.median(r[1][0] / r[0][0] for r in rounds)
+        speedup = statistics.median(r[1][0] / r[2][0] for r in rounds)
+        rss, jobs_rss = max(r[1][1] for r in rounds), max(r[2][1] for r in rounds)
+        code, jobs_code = rounds[-1][1][2], rounds[-1][2][2]
+        serial_cpu = statistics.median(r[1][3] for r in rounds)
+        parallel_cpu = statistics.median(r[2][3] for r in rounds)
+        print(f"  PyYAML C loader only      {loader:7.2f} s  {documents / loader:8.0f} docs/s")
         print(
             f"  kconv lint (1 process)    {lint:7.2f} s  {documents / lint:8.0f} docs/s  "
             f"{ratio:4.2f}x loader (target <= 1.5x: {verdict(ratio <= 1.5, code)})"
         )
         print(f"  peak memory               {rss:7d} MB (target <= 150 MB: {verdict(rss <= 150)})")
-
-        parallel = [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")]
-        jobs, jobs_rss, jobs_code = median_run(parallel, options.repeat)
-        speedup = lint / jobs
         print(
             f"  kconv lint --jobs default {jobs:7.2f} s  speed-up {speedup:4.2f}x "
             f"(target >= 1.7x on 2 cores: {verdict(speedup >= 1.7, jobs_code)})"
         )
-        serial_cpu = CPU_SECONDS[tuple(serial)]
-        parallel_cpu = CPU_SECONDS[tuple(parallel)]
         print(
             f"  CPU time, all processes   {serial_cpu:7.2f} s with --jobs 1, {parallel_cpu:.2f} s "
             f"with workers ({parallel_cpu / serial_cpu:4.2f}x: the cost of parallelism); "
