@@ -481,8 +481,7 @@ def test_project_name_precedence(tmp_path: Path) -> None:
     assert load_project(working_dir=str(folder), environ={}).name == "fromfile"
     # docker compose: -p, then COMPOSE_PROJECT_NAME, then `name:`, then the directory
     assert (
-        load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name
-        == "env"
+        load_project(working_dir=str(folder), environ={"COMPOSE_PROJECT_NAME": "env"}).name == "env"
     )
     assert load_project(working_dir=str(folder), environ={}, project_name="cli").name == "cli"
 
