@@ -125,13 +125,24 @@ def test_clean_result_in_every_format() -> None:
     assert json.loads(render(empty, "sarif"))["runs"][0]["results"] == []
 
 
-def test_json_is_written_as_its_data_with_one_line_per_finding(result: LintResult) -> None:
+def _json_as_its_data(result: LintResult) -> str:
     from kconv.report.json_format import to_data
     from kconv.report.pretty_json import dumps
 
-    for report in (result, LintResult(findings=[], files=0, objects=0)):
+    return dumps(to_data(result), expand=2)
+
+
+def test_json_is_written_as_its_data_with_one_line_per_finding(result: LintResult) -> None:
+    from kconv.report.json_format import to_data
+
+    file_only = Finding("KC001", "yaml-syntax-error", Severity.ERROR, "bad", Location("x.yaml"))
+    for report in (
+        result,
+        LintResult(findings=[], files=0, objects=0),
+        LintResult(findings=[file_only], files=1, objects=0),
+    ):
         output = render(report, "json")
-        assert output == dumps(to_data(report), expand=2)
+        assert output == _json_as_its_data(report)
         assert json.loads(output) == to_data(report)
     lines = render(result, "json").splitlines()
     assert len(lines) == len(result.findings) + 11  # braces, summary: 5 keys and 2 lines
@@ -196,6 +207,7 @@ def test_every_format_survives_any_message(message: str, file: str) -> None:
     )
     result = LintResult(findings=[finding], files=1, objects=1)
     assert json.loads(render(result, "json"))["findings"][0]["message"] == message
+    assert render(result, "json") == _json_as_its_data(result)
     sarif = json.loads(render(result, "sarif"))
     assert sarif["runs"][0]["results"][0]["message"]["text"] == message
     root = ElementTree.fromstring(render(result, "junit"))  # always well-formed XML

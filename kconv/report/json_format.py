@@ -7,13 +7,16 @@ unknown (a finding about a file rather than an object) are null.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
-from kconv.report.pretty_json import compact, dumps
+from kconv.report.pretty_json import dumps
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
     from kconv.lint.rule import Finding
+
+_quote = json.encoder.encode_basestring  # a JSON string literal (C), as the encoder writes
 
 
 def to_data(result: LintResult) -> dict[str, Any]:
@@ -41,13 +44,30 @@ def _summary(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    """`to_data(result)` as JSON, one line per finding; each finding's dict is built and
-    written in turn, so a large report never holds all of them as dicts."""
+    """`to_data(result)` as JSON, one line per finding (written directly: building a dict per
+    finding for the encoder took three times as long; a test checks both agree)."""
     summary = dumps(_summary(result), expand=1).rstrip("\n").replace("\n", "\n  ")
     if not result.findings:
         return f'{{\n  "findings": [],\n  "summary": {summary}\n}}\n'
-    parts = ['{\n  "findings": [\n    ']
-    parts.extend(f"{compact(_finding(finding))},\n    " for finding in result.findings)
-    parts[-1] = parts[-1].removesuffix(",\n    ")
-    parts.append(f'\n  ],\n  "summary": {summary}\n}}\n')
-    return "".join(parts)
+    lines = ",\n    ".join(map(_line, result.findings))
+    return f'{{\n  "findings": [\n    {lines}\n  ],\n  "summary": {summary}\n}}\n'
+
+
+def _line(finding: Finding) -> str:
+    """`compact(_finding(finding))`, faster."""
+    where = finding.location
+    return (
+        f'{{"rule": {_text(finding.rule)}, "severity": {_text(str(finding.severity))}, '
+        f'"file": {_text(where.file)}, "line": {_number(where.line)}, '
+        f'"column": {_number(where.column)}, "kind": {_text(finding.kind)}, '
+        f'"namespace": {_text(finding.namespace)}, "name": {_text(finding.object_name)}, '
+        f'"message": {_text(finding.message)}}}'
+    )
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
