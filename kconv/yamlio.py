@@ -28,6 +28,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -49,6 +50,12 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Dumper = yaml.SafeDumper
 
 HAS_LIBYAML = _Loader is not yaml.SafeLoader
+
+# The parser asks the resolver for the tag of every scalar, and most values repeat (keys above
+# all). Resolving depends only on the arguments for the safe loaders, so the answers are
+# cached; the cache is emptied after a large text, so it never keeps big values alive.
+_resolve = lru_cache(maxsize=1024)(_Loader("").resolve)
+_RESOLVE_CACHE_TEXT_LIMIT = 64 * 1024
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -252,6 +259,7 @@ def _load_documents(
         sys.setrecursionlimit(needed)
     documents: list[Document] = []
     loader = _Loader(text)
+    loader.resolve = _resolve
     index = 0
     try:
         while True:
@@ -272,6 +280,8 @@ def _load_documents(
             index += 1
     finally:
         loader.dispose()
+        if len(text) > _RESOLVE_CACHE_TEXT_LIMIT:
+            _resolve.cache_clear()
     return documents
 
 

@@ -275,3 +275,23 @@ def test_dump_then_load_round_trips(value) -> None:
 def test_loader_never_raises_anything_but_input_errors(text: str) -> None:
     with contextlib.suppress(InputError):
         yamlio.load_documents(text, "fuzz.yaml")
+
+
+def test_the_resolver_cache_keeps_no_large_text_alive() -> None:
+    big = "key: " + "x" * (yamlio._RESOLVE_CACHE_TEXT_LIMIT + 1) + "\n"
+    yamlio.load_documents("a: 1\nb: yes\n", "small.yaml")
+    assert yamlio._resolve.cache_info().currsize > 0
+    (document,) = yamlio.load_documents(big, "big.yaml")
+    assert document.data["key"].startswith("xxx")
+    assert yamlio._resolve.cache_info().currsize == 0
+
+
+def test_cached_resolution_gives_the_same_types() -> None:
+    text = "a: yes\nb: 010\nc: 1.5\nd: ~\ne: '1'\nf: 2001-12-14\ng: 0x1F\n"
+    first = yamlio.load_documents(text, "a.yaml")[0].data
+    second = yamlio.load_documents(text, "a.yaml")[0].data  # answered from the cache
+    assert (
+        first
+        == second
+        == {"a": True, "b": 8, "c": 1.5, "d": None, "e": "1", "f": "2001-12-14", "g": 31}
+    )
