@@ -50,6 +50,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Dumper = yaml.SafeDumper
 
 HAS_LIBYAML = _Loader is not yaml.SafeLoader
+_SCALAR_NODE = yaml.ScalarNode
 
 # The parser asks the resolver for the tag of every scalar, and most values repeat (keys above
 # all). Resolving depends only on the arguments for the safe loaders, so the answers are
@@ -260,6 +261,11 @@ def _load_documents(
     documents: list[Document] = []
     loader = _Loader(text)
     loader.resolve = _resolve
+    # The parser calls these two hooks around every node; the safe loaders have no path
+    # resolvers, so they do nothing. C built-ins that accept the same arguments and do nothing
+    # that matters (`slice(node, index)`, `tuple()`) save a Python call per node.
+    loader.descend_resolver = slice
+    loader.ascend_resolver = tuple
     index = 0
     try:
         while True:
@@ -386,6 +392,11 @@ class _Builder:
         return self._mapping(node, depth)
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[dict, tuple]:
+        # YAML 1.1 string values one level deeper than this are built right here
+        strings_fast = (
+            not self.yaml12 and depth < self.limits.max_depth and _STR not in self.keep_tags
+        )
+        max_nodes = self.limits.max_nodes
         data: dict[str, Any] = {}
         positions: dict[str, PosNode] = {}
         key_nodes: dict[str, yaml.Node] = {}
@@ -406,9 +417,20 @@ class _Builder:
                     )
                 )
             key_nodes[key] = key_node
+            mark = key_node.start_mark
+            if (
+                strings_fast
+                and value_node.__class__ is _SCALAR_NODE
+                and value_node.tag == _STR
+                and self.nodes < max_nodes
+            ):
+                # the common case, a string (what `_value` would do, without the calls)
+                self.nodes += 1
+                data[key] = value_node.value
+                positions[key] = pos_node(mark.line + 1, mark.column + 1)
+                continue
             value, children = self._value(value_node, depth + 1)
             data[key] = value
-            mark = key_node.start_mark
             positions[key] = pos_node(mark.line + 1, mark.column + 1, children)
         # `<<` merge keys: explicit keys win; among merged mappings, earlier ones win.
         for key_node, value_node in merged:
