@@ -295,3 +295,18 @@ def test_cached_resolution_gives_the_same_types() -> None:
         == second
         == {"a": True, "b": 8, "c": 1.5, "d": None, "e": "1", "f": "2001-12-14", "g": 31}
     )
+
+
+@pytest.mark.parametrize("yaml12", [False, True])  # YAML 1.1 builds strings on a fast path
+def test_string_values_count_against_the_limits_like_any_value(yaml12: bool) -> None:
+    text = "a: x\nb: y\nc: {d: z}\n"  # 5 nodes (root, x, y, the inner mapping, z); z at depth 2
+    ok = yamlio.Limits(max_depth=2, max_nodes=5)
+    assert yamlio.load_documents(text, "a.yaml", yaml12=yaml12, limits=ok)[0].data == {
+        "a": "x",
+        "b": "y",
+        "c": {"d": "z"},
+    }
+    with pytest.raises(InputError, match="more than 4 nodes"):
+        yamlio.load_documents(text, "a.yaml", yaml12=yaml12, limits=yamlio.Limits(max_nodes=4))
+    with pytest.raises(InputError, match="nesting deeper than 1 levels"):
+        yamlio.load_documents(text, "a.yaml", yaml12=yaml12, limits=yamlio.Limits(max_depth=1))
