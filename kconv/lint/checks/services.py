@@ -54,15 +54,21 @@ def service_target_port(params: Mapping[str, Any]) -> CheckFn:
         ports = obj.get("/spec/ports")
         if ctx.partial or selector is None or not isinstance(ports, list):
             return  # in a partial run, selected pods may declare the port in unseen files
+        named = [
+            (index, port["targetPort"])
+            for index, port in enumerate(ports)
+            if isinstance(port, dict)
+            and isinstance(port.get("targetPort"), str)
+            and not port["targetPort"].isdigit()
+        ]
+        if not named:
+            return  # numbers only: nothing to look up
         templates = pods_selected_by_map(ctx, obj.namespace, selector)
         if not templates:
             return  # nothing selected: service-selects-pods reports that
         names = _port_names(templates)
-        for index, port in enumerate(ports):
-            if not isinstance(port, dict):
-                continue
-            target = port.get("targetPort")
-            if not isinstance(target, str) or target.isdigit() or target in names:
+        for index, target in named:
+            if target in names:
                 continue
             yield Violation(
                 f'targetPort "{target}" of service "{obj.name}" matches no container port '
