@@ -44,8 +44,8 @@ _T = TypeVar("_T")
 
 class once(Generic[_T]):  # lower case: used like `property`
     """`functools.cached_property` without its lock: Python 3.11 takes a lock on every first
-    access, which costs more than the values computed here (a third of the time of reading
-    them on 10,000 objects). The value is stored in the instance, shadowing the descriptor."""
+    access, which costs more than computing the values here. The value is stored in the
+    instance, where it shadows this (non-data) descriptor."""
 
     def __init__(self, function: Callable[[Any], _T]) -> None:
         self.function = function
