@@ -158,7 +158,7 @@ def _pool(jobs: int, settings: _Settings | None) -> Any:
 def quiet_gc(threshold: int = GC_THRESHOLD) -> Iterator[None]:
     """Collect cycles rarely, and never look at what exists already: parsed YAML is trees (no
     cycles), and the collector otherwise rescans the heap of loaded objects again and again
-    (a third of the time of linking 10,000 manifests). What exists on entry is frozen
+    (a quarter of the time of linting 10,000 manifests). What exists on entry is frozen
     (`gc.freeze`) until exit."""
     before = gc.get_threshold()
     gc.set_threshold(max(threshold, before[0]), *before[1:])
