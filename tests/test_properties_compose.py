@@ -170,3 +170,30 @@ def test_an_escaped_backslash_before_u_is_not_a_surrogate_escape() -> None:
     (document,) = yamlio.load_documents(text, "a.json")
     assert document.data == json.loads(text)
     assert document.data["b"] == "x\U0001f600y"
+
+
+_JSON_LIKE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(data=st.dictionaries(st.text(max_size=8), _JSON_LIKE, max_size=5))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_manifest_loading_reads_what_pyyaml_wrote(data: dict[str, Any]) -> None:
+    # a differential check of the YAML 1.1 builder (and its fast path for strings)
+    import yaml
+
+    for text in (yaml.safe_dump(data), yaml.safe_dump(data, default_flow_style=True)):
+        (document,) = yamlio.load_documents(text, "random.yaml") if data else [None]
+        if document is not None:
+            assert document.data == data
+            for key in data:
+                assert document.positions.exact(f"/{key.replace('~', '~0').replace('/', '~1')}")
