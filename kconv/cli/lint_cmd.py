@@ -89,7 +89,8 @@ def _use_color(output: str | None) -> bool:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes (default: the number of CPUs; 1: no workers).",
+    help="Worker processes for parsing, and from 3 for checking too (default: the number of "
+    "CPUs; 1: no workers). The report is the same whatever N is.",
 )
 @handle_errors
 def lint_command(
