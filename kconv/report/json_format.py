@@ -54,7 +54,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
 
 
 def _line(finding: Finding) -> str:
-    """`compact(_finding(finding))`, faster."""
+    """`_finding(finding)` as one line of JSON, written directly."""
     where = finding.location
     return (
         f'{{"rule": {_text(finding.rule)}, "severity": {_text(str(finding.severity))}, '

@@ -14,11 +14,6 @@ from typing import Any
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
-def compact(data: Any) -> str:
-    """`data` as JSON on one line."""
-    return _compact(data)
-
-
 def dumps(data: Any, expand: int, indent: int = 2) -> str:
     """`data` as JSON: containers less than `expand` levels deep are indented by `indent`
     spaces per level; deeper values are written on one line. Ends with a newline."""
