@@ -109,19 +109,25 @@ def load_paths(
     for file in discover(paths):
         if file == "-":
             load_text(result, stdin_text if stdin_text is not None else "", STDIN_NAME, limits)
-            continue
-        try:
-            if not _is_regular(file) and os.path.exists(file):
-                raise InputError("not a regular file", Location(file))
-            text = yamlio.read_text(file)
-        except InputError as exc:
-            result.files.append(file)
-            result.problems.append(
-                LoadProblem("unreadable", exc.message, exc.location or Location(file))
-            )
-            continue
-        load_text(result, text, file, limits)
+        else:
+            load_file(result, file, limits)
     return result
+
+
+def load_file(result: ManifestSet, file: str, limits: yamlio.Limits | None = None) -> None:
+    """Read one manifest file and add its objects and problems to `result` (a file that
+    cannot be read is an `unreadable` problem)."""
+    try:
+        if not _is_regular(file) and os.path.exists(file):
+            raise InputError("not a regular file", Location(file))
+        text = yamlio.read_text(file)
+    except InputError as exc:
+        result.files.append(file)
+        result.problems.append(
+            LoadProblem("unreadable", exc.message, exc.location or Location(file))
+        )
+        return
+    load_text(result, text, file, limits)
 
 
 def load_text(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import random
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from kconv.cli import cli
+from kconv.cli import cli, main
 from kconv.lint import parallel
 from kconv.lint.engine import lint
 from kconv.manifests import discover, load_paths
@@ -22,25 +24,23 @@ LINTER_CORPORA = ROOT.parent / "shared" / "corpora" / "linters"
 
 needs_fork = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(),
-    reason="rule checking in workers needs the 'fork' start method",
+    reason="linting in workers needs the 'fork' start method",
 )
 
 
 @pytest.fixture
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Use workers even for small inputs, and record how many objects the workers checked."""
-    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
-    monkeypatch.setattr(parallel, "MIN_OBJECTS_PER_JOB", 1)
-    monkeypatch.setattr(parallel, "MIN_JOBS_FOR_CHECKS", 2)
-    checked: list[int] = []
-    real = parallel._check_in_workers
+    """Use workers even for small inputs, and record how many workers each run started."""
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 1)
+    started: list[int] = []
+    real = parallel._lint_forked
 
-    def spy(objects, jobs, settings):  # type: ignore[no-untyped-def]
-        checked.append(len(objects))
-        return real(objects, jobs, settings)
+    def spy(files, shares, on_parsed, options):  # type: ignore[no-untyped-def]
+        started.append(len(shares))
+        return real(files, shares, on_parsed, options)
 
-    monkeypatch.setattr(parallel, "_check_in_workers", spy)
-    return checked
+    monkeypatch.setattr(parallel, "_lint_forked", spy)
+    return started
 
 
 def _report(result) -> str:  # type: ignore[no-untyped-def]
@@ -164,8 +164,8 @@ def test_generated_corpus(spied: list[int], tmp_path: Path) -> None:
     _assert_same(files, spied, select=["ALL"], kubernetes_version="1.24")
 
 
-def test_load_files_equals_load_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
+def test_load_files_equals_load_paths(tmp_path: Path) -> None:
+    """Where fork is missing, workers only parse: the merged result is load_paths's."""
     files = _corpus(tmp_path / "corpus", 40)
     serial = load_paths(files)
     jobs = parallel.load_files(files, jobs=3)
@@ -177,26 +177,51 @@ def test_load_files_equals_load_paths(monkeypatch: pytest.MonkeyPatch, tmp_path:
     ]
 
 
-def test_two_jobs_load_in_workers_and_check_here(
+def test_without_fork_parse_in_workers_and_lint_here(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Below MIN_JOBS_FOR_CHECKS jobs only loading uses workers (measured faster)."""
-    monkeypatch.setattr(parallel, "MIN_FILES_PER_JOB", 1)
-    monkeypatch.setattr(parallel, "MIN_OBJECTS_PER_JOB", 1)
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 1)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    loaded: list[int | None] = []
+    real = parallel.load_files
 
-    def no_check_workers(*args: object) -> None:
-        raise AssertionError("checks ran in workers")
+    def spy(files, *, jobs=None, on_parsed=None):  # type: ignore[no-untyped-def]
+        loaded.append(jobs)
+        return real(files, jobs=jobs, on_parsed=on_parsed)
 
-    monkeypatch.setattr(parallel, "_check_in_workers", no_check_workers)
+    monkeypatch.setattr(parallel, "load_files", spy)
     files = _corpus(tmp_path / "corpus", 20)
-    assert parallel.MIN_JOBS_FOR_CHECKS > 2
     assert _report(parallel.lint_files(files, jobs=2)) == _report(lint(load_paths(files)))
+    assert loaded == [2]
 
 
-def test_few_files_stay_in_process(tmp_path: Path) -> None:
-    """Below the thresholds no worker starts (and the result is the serial one)."""
+def test_shares_are_balanced_by_size_and_keep_input_order(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 1)
+    sizes = [50, 10, 40, 30, 20, 60]
+    files = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"f{index}.yaml"
+        path.write_text("x" * size)
+        files.append(str(path))
+    shares = parallel.plan_shares(files, 2)
+    assert sorted(index for share in shares for index in share) == list(range(len(files)))
+    assert all(share == sorted(share) for share in shares)
+    assert sorted(sum(sizes[index] for index in share) for share in shares) == [100, 110]
+    assert len(parallel.plan_shares(files, 10)) == len(files)  # never more shares than files
+
+
+def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Below MIN_BYTES_PER_JOB per worker no worker starts (and the result is the serial one)."""
+
+    def no_workers(*args: object) -> None:
+        raise AssertionError("workers started")
+
+    monkeypatch.setattr(parallel, "_lint_forked", no_workers)
+    monkeypatch.setattr(parallel, "_pool", no_workers)
     files = _corpus(tmp_path / "corpus", 3)
-    assert parallel._effective_jobs(4, len(files) // parallel.MIN_FILES_PER_JOB) <= 1
+    assert len(parallel.plan_shares(files, 4)) == 1
     assert _report(parallel.lint_files(files, jobs=4)) == _report(lint(load_paths(files)))
 
 
@@ -227,3 +252,53 @@ def test_cli_jobs_must_be_positive(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["lint", "--jobs", "0", str(tmp_path / "a.yaml")])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+@needs_fork
+def test_progress_counts_every_file(spied: list[int], tmp_path: Path) -> None:
+    files = _corpus(tmp_path / "corpus", 30)
+    counted: list[int] = []
+    parallel.lint_files(files, jobs=2, on_parsed=counted.append)
+    assert spied == [2]
+    assert sum(counted) == len(files)
+    counted.clear()
+    parallel.lint_files(files, jobs=1, on_parsed=counted.append)
+    assert sum(counted) == len(files)
+
+
+@needs_fork
+def test_a_failing_worker_is_one_clear_error(
+    spied: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(parallel, "_lint_share", broken)
+    files = _corpus(tmp_path / "corpus", 10)
+    with pytest.raises(parallel.WorkerError) as raised:
+        parallel.lint_files(files, jobs=2)
+    assert re.fullmatch(r"lint worker \d failed: ValueError: boom", str(raised.value))
+    assert "Traceback" in raised.value.__notes__[0]  # shown under --debug
+
+    # through the command line: exit code 2 and one line, no traceback
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lint", "--jobs", "2", str(tmp_path / "corpus")])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "lint worker" in error and "ValueError: boom" in error
+
+
+@needs_fork
+def test_a_worker_that_dies_is_reported(
+    spied: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def dies(*args: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(parallel, "_lint_share", dies)
+    files = _corpus(tmp_path / "corpus", 10)
+    with pytest.raises(parallel.WorkerError, match=r"stopped unexpectedly \(exit code 3\)"):
+        parallel.lint_files(files, jobs=2)

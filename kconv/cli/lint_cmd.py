@@ -89,8 +89,8 @@ def _use_color(output: str | None) -> bool:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes for parsing, and from 3 for checking too (default: the number of "
-    "CPUs; 1: no workers). The report is the same whatever N is.",
+    help="Worker processes (default: the number of CPUs; 1: none). Small inputs use fewer. "
+    "The report is the same whatever N is.",
 )
 @handle_errors
 def lint_command(
@@ -122,7 +122,6 @@ def lint_command(
     """
     from kconv.errors import OutputError
     from kconv.lint.config import load_config
-    from kconv.lint.parallel import lint_jobs
     from kconv.lint.rule import Severity
     from kconv.lint.selection import split_selectors
     from kconv.report import render
@@ -139,9 +138,6 @@ def lint_command(
         )
     config = load_config(config_path)
     shard_spec = _parse_shard(shard)
-    manifests = _load(paths, shard_spec, quiet, jobs)
-    if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
-        _load_kustomize(manifests, kustomize_dir)
     selected = split_selectors(select)
     ignored = split_selectors(ignore)
     if no_schema:
@@ -151,16 +147,25 @@ def lint_command(
             raise click.UsageError("--no-schema leaves no rule selected")
     if strict_schema and not no_schema and _known(SCHEMA_RULE):
         config = config.with_rule_params(SCHEMA_RULE, {"strict": True})
-    result = lint_jobs(
-        manifests,
-        jobs=jobs,
-        config=config,
-        select=selected,
-        ignore=ignored,
-        kubernetes_version=kubernetes_version,
-        suppressions=False if no_suppressions else None,
-        partial=shard is not None,
-    )
+    options: dict[str, Any] = {
+        "config": config,
+        "select": selected,
+        "ignore": ignored,
+        "kubernetes_version": kubernetes_version,
+        "suppressions": False if no_suppressions else None,
+        "partial": shard is not None,
+    }
+    files = _files(paths, shard_spec)
+    kustomize = kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-"))
+    if "-" in files or kustomize:
+        from kconv.lint.engine import lint
+
+        manifests = _load(files)
+        if kustomize:
+            _load_kustomize(manifests, str(kustomize_dir))
+        result = lint(manifests, **options)
+    else:
+        result = _lint_files(files, quiet, jobs, options)
     color = output_format == "text" and _use_color(output)
     if output_format == "text":
         from kconv.report.text_format import render as render_text
@@ -182,24 +187,36 @@ def lint_command(
     sys.exit(1 if result.fails(threshold) else 0)
 
 
-def _load(
-    paths: tuple[str, ...], shard: Any = None, quiet: bool = False, jobs: int | None = 1
-) -> Any:
-    """Load PATHS (only SHARD's files when given); stdin is read as bytes, so undecodable
-    input is a finding, not a crash."""
-    from kconv import yamlio
-    from kconv.errors import InputError
-    from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
+def _files(paths: tuple[str, ...], shard: Any = None) -> list[str]:
+    """The files to read (only SHARD's when given, with a note on stderr): directories are
+    walked, skipping hidden files found there (`.kconv.yaml`, `.gitlab-ci.yml`,
+    `.pre-commit-config.yaml` are not manifests)."""
+    from kconv.manifests import discover
 
-    files = _files(paths)
+    given = set(paths)
+    files = [
+        file
+        for file in discover(paths)
+        if file in given or not os.path.basename(file).startswith(".")
+    ]
     if shard is not None:
         from kconv.lint.shard import PARTIAL_NOTE
 
         total = len(files)
         files = shard.select(files)
         click.echo(PARTIAL_NOTE.format(spec=shard, files=len(files), total=total), err=True)
+    return files
+
+
+def _load(files: list[str]) -> Any:
+    """Load FILES, one of which is `-` (stdin); stdin is read as bytes, so undecodable input
+    is a finding, not a crash."""
+    from kconv import yamlio
+    from kconv.errors import InputError
+    from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
+
     if "-" not in files:
-        return _load_files(files, quiet, jobs)
+        return load_paths(files)
     raw = click.get_binary_stream("stdin").read()
     try:
         text = yamlio.decode(raw, STDIN_NAME)
@@ -223,24 +240,20 @@ def _parse_shard(text: str | None) -> Any:
         raise click.BadParameter(str(exc), param_hint="'--shard'") from None
 
 
-def _load_files(files: list[str], quiet: bool, jobs: int | None = 1) -> Any:
-    """Load FILES, with a progress bar on stderr when it is a terminal and loading is slow
-    (else with JOBS worker processes, see kconv.lint.parallel)."""
-    from kconv.lint.parallel import load_files
-    from kconv.manifests import ManifestSet, load_paths
+def _lint_files(files: list[str], quiet: bool, jobs: int | None, options: dict[str, Any]) -> Any:
+    """Lint FILES with JOBS processes (see kconv.lint.parallel), with a progress bar on
+    stderr when it is a terminal and loading is slow."""
+    from kconv.lint.parallel import lint_files
     from kconv.progress import Progress, colour_allowed, wanted
 
     stream = click.get_text_stream("stderr")
     if len(files) < 2 or not wanted(stream, quiet=quiet):
-        return load_files(files, jobs=jobs)
-    result = ManifestSet()
-    for file in Progress(len(files), stream=stream, colour=colour_allowed()).track(files):
-        part = load_paths([file])
-        result.objects.extend(part.objects)
-        result.problems.extend(part.problems)
-        result.files.extend(part.files)
-        result.ignore_comments.update(part.ignore_comments)
-    return result
+        return lint_files(files, jobs=jobs, **options)
+    progress = Progress(len(files), stream=stream, colour=colour_allowed())
+    try:
+        return lint_files(files, jobs=jobs, on_parsed=progress.advance, **options)
+    finally:
+        progress.close()
 
 
 def _load_kustomize(manifests: Any, directory: str) -> None:
@@ -276,19 +289,6 @@ def _load_kustomize(manifests: Any, directory: str) -> None:
         raise InputError(f"`kubectl kustomize` failed: {reason}", Location(directory))
     name = f"<kustomize {directory}>"
     load_text(manifests, yamlio.decode(done.stdout, name), name)
-
-
-def _files(paths: tuple[str, ...]) -> list[str]:
-    """The files to read: directories are walked, skipping hidden files found there
-    (`.kconv.yaml`, `.gitlab-ci.yml`, `.pre-commit-config.yaml` are not manifests)."""
-    from kconv.manifests import discover
-
-    given = set(paths)
-    return [
-        file
-        for file in discover(paths)
-        if file in given or not os.path.basename(file).startswith(".")
-    ]
 
 
 def _known(rule_id: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 from kconv.errors import ConfigError
 from kconv.lint.config import LintConfig, RuleOverride
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
-from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity
+from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity, quick_finding
 from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
 from kconv.lint.suppression import (
     EVERYTHING,
@@ -37,18 +37,6 @@ UNKNOWN_SUPPRESSION_CHECK = "unknown-suppression"
 UNUSED_SUPPRESSION_CHECK = "unused-suppression"
 ENGINE_CHECKS = frozenset({LOAD_PROBLEM_CHECK, UNKNOWN_SUPPRESSION_CHECK, UNUSED_SUPPRESSION_CHECK})
 _MAX_DETAIL = 200
-
-
-@dataclass
-class Precomputed:
-    """Raw findings (before any suppression) of the per-object rules `rule_ids`, by the index
-    of the object in the run's `ManifestSet.objects`; objects missing had no findings."""
-
-    rule_ids: frozenset[str]
-    by_object: Mapping[int, Mapping[str, Sequence[Finding]]]
-
-    def get(self, index: int, rule_id: str) -> Sequence[Finding]:
-        return self.by_object.get(index, {}).get(rule_id, ())
 
 
 @dataclass
@@ -94,7 +82,7 @@ def lint(
     suppressions: bool | None = None,
     rules: Sequence[RuleSpec] | None = None,
     partial: bool = False,
-    precomputed: Precomputed | None = None,
+    context_objects: Sequence[K8sObject] | None = None,
 ) -> LintResult:
     """Lint everything in `manifests`.
 
@@ -103,8 +91,9 @@ def lint(
     (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
     configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
     says the run sees only part of the file set (`--shard`): cross-object checks then do not
-    report absences (see LintContext.partial). `precomputed` holds the findings of per-object
-    rules already run elsewhere (worker processes, see kconv.lint.parallel): not run again.
+    report absences (see LintContext.partial). `context_objects` are the objects that
+    cross-object checks see (default: those of `manifests`; a worker process of
+    kconv.lint.parallel checks its share of the run with every object of the run as context).
     """
     from kconv.lint.registry import load_rules
 
@@ -117,7 +106,8 @@ def lint(
         chosen, all_rules, config, manifests, str(version).removeprefix("v"), use_suppressions
     )
     runner.context.partial = partial
-    runner.precomputed = precomputed
+    if context_objects is not None:
+        runner.context.objects = context_objects
     findings = runner.run()
     return LintResult(
         findings=sorted(findings, key=lambda finding: finding.sort_key),
@@ -224,56 +214,15 @@ class _Run:
         self.rules_by_id = {spec.id: spec for spec, _ in chosen}
         self.audit = SuppressionAudit(all_rules, self.rules_by_id)
         self.suppressed = 0
-        self.precomputed: Precomputed | None = None
 
     def run(self) -> list[Finding]:
         findings: list[Finding] = []
         self._load_problem_findings(findings)
         bound = self._bind(findings)
-        audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
-        by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
-        precomputed = self.precomputed
-        rest: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
-        for index, obj in enumerate(self.manifests.objects):
-            kind = obj.kind
-            applicable = by_kind.get(kind)
-            if applicable is None:
-                applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
-                by_kind[kind] = applicable
-            # only annotations suppress a rule on an object: skip the lookups when it has none
-            annotated = self.suppressions and bool(obj.annotations)
-            if precomputed is not None and not annotated:
-                # nothing to suppress here: take the object's precomputed findings at once
-                for raw in precomputed.by_object.get(index, {}).values():
-                    findings.extend(raw)
-                remaining = rest.get(kind)
-                if remaining is None:
-                    remaining = [p for p in applicable if p[0].id not in precomputed.rule_ids]
-                    rest[kind] = remaining
-                applicable = remaining
-            for spec, check in applicable:
-                if precomputed is not None and spec.id in precomputed.rule_ids:
-                    raw = precomputed.get(index, spec.id)
-                    token = annotation_suppressor(obj, spec) if annotated else None
-                    if token is None:
-                        findings.extend(raw)
-                        continue
-                    self.suppressed += 1
-                    if audit_unused and not _foreign(token) and any(f.rule == spec.id for f in raw):
-                        self.audit.use_annotation(obj, token)
-                    continue
-                token = annotation_suppressor(obj, spec) if annotated else None
-                if token is None:
-                    findings.extend(self._run_check(spec, check, obj))
-                    continue
-                self.suppressed += 1
-                # with KC007 on, run the check anyway to know whether the suppression is needed
-                if (
-                    audit_unused
-                    and not _foreign(token)
-                    and any(f.rule == spec.id for f in self._run_check(spec, check, obj))
-                ):
-                    self.audit.use_annotation(obj, token)
+        # first the rules that read only the object they check, then those that read others:
+        # a worker process (kconv.lint.parallel) receives the run's other objects meanwhile
+        self._check_objects([pair for pair in bound if not _reads_others(pair[0])], findings)
+        self._check_objects([pair for pair in bound if _reads_others(pair[0])], findings)
         kept = [finding for finding in findings if self._keep(finding)]
         audit = self.audit.findings(
             self.manifests.objects,
@@ -288,6 +237,34 @@ class _Run:
             for finding in audit
             if not self._path_ignored(finding, self.rules_by_id[finding.rule])
         ]
+
+    def _check_objects(
+        self, bound: Sequence[tuple[RuleSpec, CheckFn]], findings: list[Finding]
+    ) -> None:
+        """Run the `bound` rules on every object they apply to, minding annotations."""
+        audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
+        by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
+        for obj in self.manifests.objects:
+            kind = obj.kind
+            applicable = by_kind.get(kind)
+            if applicable is None:
+                applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
+                by_kind[kind] = applicable
+            # only annotations suppress a rule on an object: skip the lookups when it has none
+            annotated = self.suppressions and bool(obj.annotations)
+            for spec, check in applicable:
+                token = annotation_suppressor(obj, spec) if annotated else None
+                if token is None:
+                    findings.extend(self._run_check(spec, check, obj))
+                    continue
+                self.suppressed += 1
+                # with KC007 on, run the check anyway to know whether the suppression is needed
+                if (
+                    audit_unused
+                    and not _foreign(token)
+                    and any(f.rule == spec.id for f in self._run_check(spec, check, obj))
+                ):
+                    self.audit.use_annotation(obj, token)
 
     def _bind(self, findings: list[Finding]) -> list[tuple[RuleSpec, CheckFn]]:
         from kconv.lint.registry import bind
@@ -305,16 +282,16 @@ class _Run:
     def _run_check(self, spec: RuleSpec, check: CheckFn, obj: K8sObject) -> list[Finding]:
         try:
             return [
-                Finding(
-                    rule=spec.id,
-                    name=spec.name,
-                    severity=spec.severity,
-                    message=violation.message,
-                    location=obj.location(violation.pointer),
-                    kind=obj.kind or None,
-                    namespace=obj.namespace,
-                    object_name=obj.name or None,
-                    fix=spec.fix,
+                quick_finding(
+                    spec.id,
+                    spec.name,
+                    spec.severity,
+                    violation.message,
+                    obj.location(violation.pointer),
+                    obj.kind or None,
+                    obj.namespace,
+                    obj.name or None,
+                    spec.fix,
                 )
                 for violation in check(obj, self.context)
             ]
@@ -367,6 +344,14 @@ class _Run:
         return False
 
 
+def _reads_others(spec: RuleSpec) -> bool:
+    """Does the rule's check read other objects of the run (a cross-object check)?"""
+    from kconv.lint.rule import CHECKS
+
+    checkdef = CHECKS.get(spec.check)
+    return checkdef is not None and checkdef.cross_object
+
+
 def _foreign(token: str) -> bool:
     """Is `token` another tool's annotation (or a blanket `all`) rather than a kconv token?"""
     return token in EVERYTHING or "/" in token
@@ -399,59 +384,3 @@ def _internal_error(
         namespace=obj.namespace if obj is not None else None,
         object_name=obj.name if obj is not None else None,
     )
-
-
-def checked_rules(
-    chosen: Sequence[tuple[RuleSpec, Mapping[str, Any]]], *, cross_object: bool
-) -> list[tuple[RuleSpec, Mapping[str, Any]]]:
-    """The rules of `chosen` run by checks (not the engine) that read other objects
-    (`cross_object=True`) or only the object they check (False)."""
-    from kconv.lint.rule import CHECKS
-
-    return [
-        (spec, params)
-        for spec, params in chosen
-        if spec.check not in ENGINE_CHECKS
-        and spec.check in CHECKS
-        and CHECKS[spec.check].cross_object is cross_object
-    ]
-
-
-def run_per_object(
-    objects: Sequence[K8sObject],
-    rules: Sequence[tuple[RuleSpec, Mapping[str, Any]]],
-    kubernetes_version: str,
-    indices: range | None = None,
-    partial: bool = False,
-    context: LintContext | None = None,
-) -> dict[int, dict[str, list[Finding]]]:
-    """Raw findings (no suppression applied) of `rules` on the objects at `indices` (default:
-    all), keyed by object index; checks see all of `objects` as their context. A rule whose
-    check cannot be bound is left out (the run that merges the results reports it).
-    `context` (default: a new one over `objects`) may be reused across calls."""
-    from kconv.lint.registry import bind
-
-    bound = []
-    for spec, params in rules:
-        try:
-            bound.append((spec, bind(spec, params)))
-        except Exception:  # reported by the merging run's own _bind
-            continue
-    runner = _Run([], [], LintConfig(), ManifestSet(), kubernetes_version, False)
-    runner.context = context or LintContext(
-        objects=objects, kubernetes_version=kubernetes_version, partial=partial
-    )
-    by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
-    results: dict[int, dict[str, list[Finding]]] = {}
-    for index in indices if indices is not None else range(len(objects)):
-        obj = objects[index]
-        kind = obj.kind
-        applicable = by_kind.get(kind)
-        if applicable is None:
-            applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
-            by_kind[kind] = applicable
-        for spec, check in applicable:
-            found = runner._run_check(spec, check, obj)
-            if found:
-                results.setdefault(index, {})[spec.id] = found
-    return results

@@ -1,66 +1,51 @@
-"""`kconv lint --jobs N`: parse, validate and check manifests in worker processes.
+"""`kconv lint --jobs N`: lint files in N worker processes, with exactly the result of one.
 
-Two steps, each spread over N workers:
-1. `load_files`: workers parse chunks of files (in order) and send back their `ManifestSet`s
-   (pickling parsed objects costs a fraction of parsing them); the parent merges them in order.
-2. `lint_jobs`: workers forked *after* loading inherit every object for free and run the rule
-   checks (schema validation, per-object and cross-object rules) on ranges of objects; they
-   send back raw findings as plain tuples. The parent runs `kconv.lint.engine.lint` with those
-   findings precomputed, so suppressions, the suppression audit and sorting happen exactly as
-   in one process: the result is identical to `--jobs 1`.
-Step 2 uses workers only from MIN_JOBS_FOR_CHECKS jobs (with two, running the checks here is
-faster). Where 'fork' is missing (Windows; macOS defaults to spawn) step 1 uses 'spawn' and
-step 2 runs in the parent.
+Where processes can be forked (Linux), each worker lints a fixed share of the files, balanced
+by size, from start to end:
+1. it parses its files and keeps what it parsed;
+2. it sends the bodies of its objects, without their positions, to the parent, which hands
+   each worker the other workers' bodies unopened (pickling bare bodies costs a fifth of
+   pickling whole objects, and the parent never decodes them);
+3. it runs the whole engine (schema validation, every rule, suppressions and their audit) on
+   its own objects, with every object of the run, in input order, as the context of the
+   cross-object checks, and sends back its findings as plain tuples.
+The parent merges and sorts the findings. The result is that of `--jobs 1`: a finding is
+located in the file of the object it is about, and a suppression lives in the file (or object)
+of what it suppresses, so no worker needs positions from another's files. (`duplicate-object`
+names where the first object starts: the bodies carry that place.)
+
+Where 'fork' is missing (Windows; macOS defaults to spawn), workers only parse and the parent
+lints what they send back.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from typing import Any
 
-from kconv.lint.config import LintConfig
-from kconv.lint.context import LintContext
-from kconv.lint.engine import LintResult, Precomputed
-from kconv.lint.rule import Finding, RuleSpec, Severity
+from kconv.lint.engine import LintResult
+from kconv.lint.rule import Finding, Severity, quick_finding
 from kconv.manifests import ManifestSet
-from kconv.model.k8s import K8sObject
-from kconv.model.location import Location
+from kconv.model.location import Location, quick_location
 
-# below this many files a single process is faster than starting workers
-MIN_FILES_PER_JOB = 8
-# files per task: small enough to balance the load, large enough to amortise the messages
+# a worker per this many bytes of input at most: below, starting workers costs more than it saves
+MIN_BYTES_PER_JOB = 256 * 1024
+# files per task when only parsing runs in workers (spawn): balances load, amortises messages
 MAX_CHUNK = 64
-# below this many objects per job, checking them all here is faster than forking
-MIN_OBJECTS_PER_JOB = 200
-# Checking in workers pays only from this many jobs: each worker first builds the run's
-# cross-object indexes, and the parent then decodes and filters every finding. With 2 jobs,
-# checking 10,000 manifests took 1.39 s in workers and 1.24 s here (medians of 9 runs; see
-# docs/performance.md).
-MIN_JOBS_FOR_CHECKS = 3
 # generation-0 threshold of the cycle collector while loading (Python's default is 700)
 GC_THRESHOLD = 100_000
-
+# a worker reports progress every this many files (only when a progress bar is shown)
+TICK_FILES = 4
 
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
-Found = dict[int, dict[str, list[Encoded]]]
+OnParsed = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """What a worker needs to run rules (picklable for 'spawn')."""
-
-    rules: tuple[tuple[RuleSpec, Mapping[str, Any]], ...]
-    kubernetes_version: str
-    partial: bool = False
-
-
-_settings: _Settings | None = None
-_objects: Sequence[K8sObject] = ()  # phase 2: every object of the run (inherited by fork)
-_context: LintContext | None = None  # phase 2: the worker's context over _objects
+class WorkerError(RuntimeError):
+    """A worker process failed (a bug, or it was killed): the run cannot be completed."""
 
 
 def default_jobs() -> int:
@@ -71,69 +56,77 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def lint_files(files: Sequence[str], *, jobs: int | None = None, **options: Any) -> LintResult:
-    """Lint `files` (as `kconv.manifests.discover` lists them) with `jobs` processes (None:
-    one per CPU; 1: in this process); `options` are those of `kconv.lint.engine.lint`.
-    Same result as `lint(load_paths(files), **options)`."""
+def lint_files(
+    files: Sequence[str],
+    *,
+    jobs: int | None = None,
+    on_parsed: OnParsed | None = None,
+    **options: Any,
+) -> LintResult:
+    """Lint `files` (a list as `kconv.manifests.discover` makes it) with `jobs` processes
+    (None: one per CPU; 1: this process only; fewer when the input is small). `options` are
+    those of `kconv.lint.engine.lint`; `on_parsed(n)` is told as each n more files are parsed
+    (for a progress bar). The result is that of `lint(load_paths(files), **options)`."""
+    from kconv.lint.engine import lint
+
+    shares = plan_shares(files, default_jobs() if jobs is None else max(1, jobs))
+    if len(shares) > 1 and _can_fork():
+        return _lint_forked(files, shares, on_parsed, options)
     with quiet_gc():
-        return lint_jobs(load_files(files, jobs=jobs), jobs=jobs, **options)
+        return lint(load_files(files, jobs=len(shares), on_parsed=on_parsed), **options)
 
 
-def load_files(files: Sequence[str], *, jobs: int | None = None) -> ManifestSet:
+def plan_shares(files: Sequence[str], jobs: int) -> list[list[int]]:
+    """Split the indexes of `files` into at most `jobs` shares of about equal size in bytes
+    (largest files first, each to the lightest share), each in input order; at most one
+    share per MIN_BYTES_PER_JOB of input."""
+    sizes = [_size(file) for file in files]
+    jobs = max(1, min(jobs, len(files), sum(sizes) // MIN_BYTES_PER_JOB))
+    if jobs == 1:
+        return [list(range(len(files)))]
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for index in sorted(range(len(files)), key=lambda i: (-sizes[i], i)):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(index)
+        loads[lightest] += sizes[index]
+    return [sorted(share) for share in shares]
+
+
+def _size(file: str) -> int:
+    try:
+        return os.stat(file).st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def load_files(
+    files: Sequence[str], *, jobs: int | None = None, on_parsed: OnParsed | None = None
+) -> ManifestSet:
     """`kconv.manifests.load_paths(files)`, parsed by `jobs` worker processes (None: one per
     CPU) in chunks of files; the chunks are merged in order, so the result is the same."""
-    from kconv.manifests import load_paths
+    from kconv.manifests import load_file, load_paths
 
-    jobs = _effective_jobs(jobs, len(files) // MIN_FILES_PER_JOB)
-    if jobs <= 1:
-        with quiet_gc():
-            return load_paths(files)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     merged = ManifestSet()
+    if jobs == 1:
+        with quiet_gc():
+            for file in files:
+                load_file(merged, file)
+                if on_parsed is not None:
+                    on_parsed(1)
+        return merged
     size = max(1, min(MAX_CHUNK, len(files) // (jobs * 4)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
-    with quiet_gc(), _pool(jobs, None) as pool:
-        for chunk in pool.imap(load_paths, chunks):
-            merged.objects.extend(chunk.objects)
-            merged.problems.extend(chunk.problems)
-            merged.files.extend(chunk.files)
-            merged.ignore_comments.update(chunk.ignore_comments)
+    with quiet_gc(), _pool(jobs) as pool:
+        for chunk, part in zip(chunks, pool.imap(load_paths, chunks), strict=True):
+            merged.objects.extend(part.objects)
+            merged.problems.extend(part.problems)
+            merged.files.extend(part.files)
+            merged.ignore_comments.update(part.ignore_comments)
+            if on_parsed is not None:
+                on_parsed(len(chunk))
     return merged
-
-
-def lint_jobs(manifests: ManifestSet, *, jobs: int | None = None, **options: Any) -> LintResult:
-    """`kconv.lint.engine.lint(manifests, **options)` with the rules' checks run by `jobs`
-    forked worker processes (None: one per CPU), each on a range of the objects (they
-    inherit every object, so cross-object checks see them all). Suppressions, the audit and
-    sorting then run here, exactly as in one process. Without 'fork' (Windows, macOS default),
-    for few objects, or for fewer than MIN_JOBS_FOR_CHECKS jobs, everything runs in this
-    process."""
-    from kconv.lint.context import DEFAULT_KUBERNETES_VERSION
-    from kconv.lint.engine import checked_rules, choose_rules, lint
-    from kconv.lint.registry import load_rules
-
-    jobs = _effective_jobs(jobs, len(manifests.objects) // MIN_OBJECTS_PER_JOB)
-    if jobs < max(2, MIN_JOBS_FOR_CHECKS) or not _can_fork():
-        with quiet_gc():
-            return lint(manifests, **options)
-    config = options.get("config") or LintConfig()
-    # choose the rules here first: a configuration error stops the run before any worker starts
-    chosen = choose_rules(
-        load_rules(config.custom_rules),
-        config,
-        options.get("select", ()),
-        options.get("ignore", ()),
-    )
-    version = str(
-        options.get("kubernetes_version") or config.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-    ).removeprefix("v")
-    rules = tuple(checked_rules(chosen, cross_object=False)) + tuple(
-        checked_rules(chosen, cross_object=True)
-    )
-    settings = _Settings(rules, version, bool(options.get("partial", False)))
-    found = _check_in_workers(manifests.objects, jobs, settings)
-    precomputed = Precomputed(frozenset(spec.id for spec, _ in rules), _Decoded(found))
-    with quiet_gc():
-        return lint(manifests, precomputed=precomputed, **options)
 
 
 def _can_fork() -> bool:
@@ -142,16 +135,11 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _effective_jobs(jobs: int | None, most: int) -> int:
-    return min(default_jobs() if jobs is None else max(1, jobs), most)
-
-
-def _pool(jobs: int, settings: _Settings | None) -> Any:
-    """A pool of `jobs` workers: forked where possible; rule checking (`settings`) needs fork."""
+def _pool(jobs: int) -> Any:
+    """A pool of `jobs` processes that parse files: forked where possible."""
     import multiprocessing  # not at module level: `kconv lint` of one file needs no workers
 
-    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
-    return context.Pool(jobs, initializer=_init, initargs=(settings,))
+    return multiprocessing.get_context("fork" if _can_fork() else "spawn").Pool(jobs)
 
 
 @contextmanager
@@ -170,57 +158,207 @@ def quiet_gc(threshold: int = GC_THRESHOLD) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _check_in_workers(objects: Sequence[K8sObject], jobs: int, settings: _Settings) -> Found:
-    """Run the rules in forked workers, which inherit `objects` (nothing is copied)."""
-    global _objects
-    size = max(1, -(-len(objects) // (jobs * 4)))
-    ranges = [
-        range(start, min(start + size, len(objects))) for start in range(0, len(objects), size)
-    ]
-    _objects = objects
-    gc.freeze()  # the workers' collector must not walk (and so copy) the inherited heap
+# -- the parent ---------------------------------------------------------------------------------
+
+
+def _lint_forked(
+    files: Sequence[str],
+    shares: list[list[int]],
+    on_parsed: OnParsed | None,
+    options: dict[str, Any],
+) -> LintResult:
+    import multiprocessing
+
+    from kconv.lint.config import LintConfig
+    from kconv.lint.engine import choose_rules
+    from kconv.lint.registry import load_rules
+
+    config = options.get("config") or LintConfig()
+    # choose the rules here first: a configuration error stops the run before any worker
+    # starts, and the workers inherit the rules already read
+    select, ignore = options.get("select", ()), options.get("ignore", ())
+    chosen = choose_rules(load_rules(config.custom_rules), config, select, ignore)
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[Any, Any]] = []
     try:
-        with _pool(jobs, settings) as pool:
-            found: Found = {}
-            for part in pool.imap(_check_range, ranges):
-                found.update(part)
+        with quiet_gc():  # frozen: the workers' collectors do not touch (and copy) our heap
+            for share in shares:
+                ours, theirs = context.Pipe()
+                process = context.Process(
+                    target=_work,
+                    args=(theirs, files, share, options, on_parsed is not None),
+                    daemon=True,
+                )
+                process.start()
+                theirs.close()
+                workers.append((process, ours))
+        results = _converse(workers, on_parsed)
     finally:
-        _objects = ()
-        gc.unfreeze()
-    return found
-
-
-def _init(settings: _Settings | None) -> None:
-    global _settings, _context
-    _settings = settings
-    _context = None
-
-
-def _check_range(indices: range) -> Found:
-    """Phase 2 task: run the cross-object rules on the objects at `indices`."""
-    from kconv.lint.engine import run_per_object
-
-    assert _settings is not None
-    global _context
-    if _context is None:  # one context per worker: its indexes are built once
-        _context = LintContext(
-            objects=_objects,
-            kubernetes_version=_settings.kubernetes_version,
-            partial=_settings.partial,
-        )
-    found = run_per_object(
-        _objects, _settings.rules, _settings.kubernetes_version, indices, context=_context
+        for process, connection in workers:
+            connection.close()
+            if process.is_alive():
+                process.terminate()
+            process.join()
+    findings = sorted(
+        (finding for result in results for finding in result[0]),
+        key=lambda finding: finding.sort_key,
     )
-    return _encode(found)
+    return LintResult(
+        findings=findings,
+        files=sum(result[2] for result in results),
+        objects=sum(result[3] for result in results),
+        rules=[spec for spec, _ in chosen],
+        suppressed=sum(result[1] for result in results),
+    )
 
 
-def _encode(found: Mapping[int, Mapping[str, list[Finding]]]) -> Found:
-    return {
-        index: {
-            rule: [_encode_finding(finding) for finding in items] for rule, items in rules.items()
-        }
-        for index, rules in found.items()
-    }
+def _converse(workers: list[tuple[Any, Any]], on_parsed: OnParsed | None) -> list[Any]:
+    """Relay progress, hand each worker the others' bodies once all have sent theirs, and
+    collect the results (findings, suppressed, files, objects) in the order of `workers`."""
+    from multiprocessing.connection import wait
+
+    index_of = {connection: index for index, (_, connection) in enumerate(workers)}
+    bodies: dict[int, bytes] = {}
+    results: dict[int, Any] = {}
+    while len(results) < len(workers):
+        for connection in wait([c for c, i in index_of.items() if i not in results]):
+            index = index_of[connection]
+            try:
+                tag, value = connection.recv()
+                if tag == "bodies":
+                    bodies[index] = connection.recv_bytes()
+            except EOFError:
+                process = workers[index][0]
+                process.join()
+                raise WorkerError(
+                    f"lint worker {index + 1} stopped unexpectedly (exit code {process.exitcode})"
+                ) from None
+            if tag == "parsed" and on_parsed is not None:
+                on_parsed(value)
+            elif tag == "bodies" and len(bodies) == len(workers):
+                for receiver, (_, other) in enumerate(workers):
+                    others = [blob for sender, blob in sorted(bodies.items()) if sender != receiver]
+                    _hand_over(other, others)
+                bodies.clear()
+            elif tag == "done":  # decoded at once, while other workers may still work
+                encoded, *counts = value
+                results[index] = ([_decode_finding(item) for item in encoded], *counts)
+            elif tag == "error":  # one line; --debug shows the worker's traceback too
+                error = WorkerError(f"lint worker {index + 1} failed: {value.splitlines()[-1]}")
+                error.add_note(f"The worker's traceback:\n{value}")
+                raise error
+    return [results[index] for index in range(len(workers))]
+
+
+def _hand_over(connection: Any, blobs: list[bytes]) -> None:
+    """Send `blobs` to a worker from a thread: the worker reads them only when it needs
+    them, and the other workers must not wait for that."""
+    import threading
+
+    def send() -> None:
+        try:
+            connection.send(len(blobs))
+            for blob in blobs:
+                connection.send_bytes(blob)
+        except OSError:  # the worker is gone: the main loop reports it
+            pass
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+# -- a worker -----------------------------------------------------------------------------------
+
+
+def _work(
+    connection: Any, files: Sequence[str], share: list[int], options: dict[str, Any], ticks: bool
+) -> None:
+    """A worker's life: lint the files at `share` (see the module's docstring)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
+    try:
+        with quiet_gc():  # also while sending: a full collection of this heap is slow
+            result, _parsed = _lint_share(connection, files, share, options, ticks)
+            connection.send(("done", result))
+    except BaseException:  # reported to the parent, which raises WorkerError
+        import traceback
+
+        connection.send(("error", traceback.format_exc()))
+    connection.close()
+    # End here, with what was parsed still referenced: freeing it object by object would
+    # take a tenth of a second, and the parent waits for the workers to end.
+    os._exit(0)
+
+
+def _lint_share(
+    connection: Any, files: Sequence[str], share: list[int], options: dict[str, Any], ticks: bool
+) -> tuple[tuple[list[Encoded], int, int, int], Sequence[Any]]:
+    """(the worker's result, every object of the run: for the caller to keep alive)."""
+    import pickle
+
+    from kconv.lint.engine import lint
+    from kconv.manifests import load_file
+    from kconv.model.k8s import K8sObject
+    from kconv.model.location import PositionIndex
+
+    own = ManifestSet()
+    by_file: dict[int, list[K8sObject]] = {}
+    for count, index in enumerate(share, 1):
+        start = len(own.objects)
+        load_file(own, files[index])
+        by_file[index] = own.objects[start:]
+        if ticks and (count % TICK_FILES == 0 or count == len(share)):
+            connection.send(("parsed", count % TICK_FILES or TICK_FILES))
+    bodies = [
+        (index, [(*_place(obj.location()), obj.document_index, obj.body) for obj in objects])
+        for index, objects in by_file.items()
+        if objects
+    ]
+    connection.send(("bodies", None))
+    connection.send_bytes(pickle.dumps(bodies, pickle.HIGHEST_PROTOCOL))
+    del bodies
+
+    def receive() -> list[K8sObject]:
+        for _ in range(connection.recv()):
+            for index, items in pickle.loads(connection.recv_bytes()):
+                file = files[index]
+                by_file[index] = [
+                    K8sObject(body, file, PositionIndex.at(Location(file, line, col), body), number)
+                    for line, col, number, body in items
+                ]
+        return [obj for index in sorted(by_file) for obj in by_file[index]]
+
+    everything = _Arriving(receive)
+    result = lint(own, context_objects=everything, **options)
+    encoded = [_encode_finding(finding) for finding in result.findings]
+    return (encoded, result.suppressed, result.files, result.objects), everything
+
+
+class _Arriving(Sequence[Any]):
+    """Every object of the run, fetched on first use: the engine runs the rules that read
+    only their own object first, so a worker checks while the others' bodies arrive."""
+
+    def __init__(self, fetch: Callable[[], list[Any]]) -> None:
+        self._fetch = fetch
+        self._items: list[Any] | None = None
+
+    def _all(self) -> list[Any]:
+        if self._items is None:
+            self._items = self._fetch()
+        return self._items
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+
+def _place(location: Location) -> tuple[int | None, int | None]:
+    return location.line, location.column
 
 
 def _encode_finding(finding: Finding) -> Encoded:
@@ -241,49 +379,17 @@ def _encode_finding(finding: Finding) -> Encoded:
 
 
 def _decode_finding(item: Encoded) -> Finding:
-    # Finding is a frozen dataclass: fill its __dict__ directly (its __init__ is 10 setattrs)
-    finding = object.__new__(Finding)
-    finding.__dict__.update(
-        zip(
-            _FINDING_FIELDS,
-            (
-                *item[:2],
-                _SEVERITIES[item[2]],
-                item[3],
-                Location(item[4], item[5], item[6]),
-                *item[7:],
-            ),
-            strict=True,
-        )
+    return quick_finding(
+        item[0],
+        item[1],
+        _SEVERITIES[item[2]],
+        item[3],
+        quick_location(item[4], item[5], item[6]),
+        item[7],
+        item[8],
+        item[9],
+        item[10],
     )
-    return finding
 
 
-_FINDING_FIELDS = tuple(field.name for field in fields(Finding))
 _SEVERITIES = {int(severity): severity for severity in Severity}
-
-
-class _Decoded(Mapping[int, Mapping[str, Sequence[Finding]]]):
-    """Encoded findings by object, decoded when the engine asks for them."""
-
-    def __init__(self, found: Found) -> None:
-        self._found = found
-        self._last: tuple[int, Mapping[str, Sequence[Finding]]] = (-1, {})
-
-    def __getitem__(self, index: int) -> Mapping[str, Sequence[Finding]]:
-        if self._last[0] != index:  # the engine asks for one object's rules in a row
-            rules = self._found[index]
-            decoded = {
-                rule: [_decode_finding(item) for item in items] for rule, items in rules.items()
-            }
-            self._last = (index, decoded)
-        return self._last[1]
-
-    def get(self, index: int, default: Any = None) -> Any:
-        return self[index] if index in self._found else default
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._found)
-
-    def __len__(self) -> int:
-        return len(self._found)

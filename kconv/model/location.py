@@ -52,6 +52,22 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+_new_object = object.__new__
+_SET_FILE = Location.__dict__["file"].__set__
+_SET_LINE = Location.__dict__["line"].__set__
+_SET_COLUMN = Location.__dict__["column"].__set__
+
+
+def quick_location(file: str, line: int | None, column: int | None) -> Location:
+    """`Location(file, line, column)` at a third of the cost: the slots are filled directly,
+    not through the frozen dataclass's guarded setattr (a run makes tens of thousands)."""
+    location = _new_object(Location)
+    _SET_FILE(location, file)
+    _SET_LINE(location, line)
+    _SET_COLUMN(location, column)
+    return location
+
+
 def escape_pointer_token(token: str | int) -> str:
     """Escape one JSON pointer reference token (RFC 6901)."""
     if type(token) is int:
@@ -94,6 +110,11 @@ class PositionIndex:
         self.data = data
         self._nearest: dict[str, Location] | None = None  # several rules ask for one place
 
+    @classmethod
+    def at(cls, location: Location, data: Any) -> PositionIndex:
+        """An index that knows only where `data` starts: every pointer is placed there."""
+        return cls(location.file, (location.line or 0) * _COLUMNS + (location.column or 0), data)
+
     def _walk(self, pointer: str) -> tuple[PosNode, bool, Any]:
         """(node for `pointer`, True, its data), or its nearest existing ancestor, False and
         that ancestor's data."""
@@ -124,7 +145,7 @@ class PositionIndex:
         if not found:
             return None
         line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
-        return Location(self.file, line, column)
+        return quick_location(self.file, line, column)
 
     def nearest(self, pointer: str) -> Location:
         """The location of `pointer`, or of its nearest ancestor that exists."""
@@ -135,7 +156,7 @@ class PositionIndex:
         if found is None:
             node, _, _ = self._walk(pointer)
             line, column = divmod(node if type(node) is not tuple else node[0], _COLUMNS)
-            found = cache[pointer] = Location(self.file, line, column)
+            found = cache[pointer] = quick_location(self.file, line, column)
         return found
 
     def __contains__(self, pointer: str) -> bool:
