@@ -35,9 +35,9 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     real = parallel._lint_forked
 
-    def spy(files, shares, on_parsed, options):  # type: ignore[no-untyped-def]
-        started.append(len(shares))
-        return real(files, shares, on_parsed, options)
+    def spy(files, workers, chunks, on_parsed, options):  # type: ignore[no-untyped-def]
+        started.append(workers)
+        return real(files, workers, chunks, on_parsed, options)
 
     monkeypatch.setattr(parallel, "_lint_forked", spy)
     return started
@@ -195,21 +195,30 @@ def test_without_fork_parse_in_workers_and_lint_here(
     assert loaded == [2]
 
 
-def test_shares_are_balanced_by_size_and_keep_input_order(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 1)
+def test_plan_chunks_in_input_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 100)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 60)
     sizes = [50, 10, 40, 30, 20, 60]
     files = []
     for index, size in enumerate(sizes):
         path = tmp_path / f"f{index}.yaml"
         path.write_text("x" * size)
         files.append(str(path))
-    shares = parallel.plan_shares(files, 2)
-    assert sorted(index for share in shares for index in share) == list(range(len(files)))
-    assert all(share == sorted(share) for share in shares)
-    assert sorted(sum(sizes[index] for index in share) for share in shares) == [100, 110]
-    assert len(parallel.plan_shares(files, 10)) == len(files)  # never more shares than files
+    workers, chunks = parallel.plan(files, 8)
+    assert workers == 2  # 210 bytes: one worker per 100
+    assert chunks == [[0, 1], [2, 3], [4, 5]]
+    assert parallel.plan(files, 1)[0] == 1
+    assert parallel.plan([], 4) == (1, [])
+
+
+@needs_fork
+def test_chunks_go_to_whoever_asks(spied: list[int], tmp_path: Path) -> None:
+    """Every file is parsed once, whatever the number of chunks and workers."""
+    files = _corpus(tmp_path / "corpus", 40)
+    serial = _report(lint(load_paths(files)))
+    for jobs in (2, 3, 7):
+        assert _report(parallel.lint_files(files, jobs=jobs)) == serial
+    assert spied == [2, 3, 7]
 
 
 def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -221,7 +230,7 @@ def test_small_input_stays_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setattr(parallel, "_lint_forked", no_workers)
     monkeypatch.setattr(parallel, "_pool", no_workers)
     files = _corpus(tmp_path / "corpus", 3)
-    assert len(parallel.plan_shares(files, 4)) == 1
+    assert parallel.plan(files, 4)[0] == 1
     assert _report(parallel.lint_files(files, jobs=4)) == _report(lint(load_paths(files)))
 
 
@@ -276,7 +285,7 @@ def test_a_failing_worker_is_one_clear_error(
     def broken(*args: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr(parallel, "_lint_share", broken)
+    monkeypatch.setattr(parallel, "_lint_chunks", broken)
     files = _corpus(tmp_path / "corpus", 10)
     with pytest.raises(parallel.WorkerError) as raised:
         parallel.lint_files(files, jobs=2)
@@ -298,7 +307,7 @@ def test_a_worker_that_dies_is_reported(
     def dies(*args: object) -> None:
         os._exit(3)
 
-    monkeypatch.setattr(parallel, "_lint_share", dies)
+    monkeypatch.setattr(parallel, "_lint_chunks", dies)
     files = _corpus(tmp_path / "corpus", 10)
     with pytest.raises(parallel.WorkerError, match=r"stopped unexpectedly \(exit code 3\)"):
         parallel.lint_files(files, jobs=2)

@@ -1,14 +1,15 @@
 """`kconv lint --jobs N`: lint files in N worker processes, with exactly the result of one.
 
-Where processes can be forked (Linux), each worker lints a fixed share of the files, balanced
-by size, from start to end:
-1. it parses its files and keeps what it parsed;
+Where processes can be forked (Linux), each worker lints the files it parsed, from start to end:
+1. it parses chunks of files that the parent hands out as it asks for them (a worker on a
+   busier CPU parses, and so checks, less), and keeps what it parsed;
 2. it sends the bodies of its objects, without their positions, to the parent, which hands
    each worker the other workers' bodies unopened (pickling bare bodies costs a fifth of
    pickling whole objects, and the parent never decodes them);
 3. it runs the whole engine (schema validation, every rule, suppressions and their audit) on
    its own objects, with every object of the run, in input order, as the context of the
-   cross-object checks, and sends back its findings as plain tuples.
+   cross-object checks, and sends back its findings as plain tuples. The engine runs the rules
+   that read only their own object first, so the other bodies arrive meanwhile.
 The parent merges and sorts the findings. The result is that of `--jobs 1`: a finding is
 located in the file of the object it is about, and a suppression lives in the file (or object)
 of what it suppresses, so no worker needs positions from another's files. (`duplicate-object`
@@ -33,12 +34,14 @@ from kconv.model.location import Location, quick_location
 
 # a worker per this many bytes of input at most: below, starting workers costs more than it saves
 MIN_BYTES_PER_JOB = 256 * 1024
+# files are handed to workers in chunks of about this many bytes (a few milliseconds of parsing)
+CHUNK_BYTES = 32 * 1024
+# chunks a worker holds ahead, so that it never waits for the next one
+CHUNKS_AHEAD = 2
 # files per task when only parsing runs in workers (spawn): balances load, amortises messages
 MAX_CHUNK = 64
 # generation-0 threshold of the cycle collector while loading (Python's default is 700)
 GC_THRESHOLD = 100_000
-# a worker reports progress every this many files (only when a progress bar is shown)
-TICK_FILES = 4
 
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
 OnParsed = Callable[[int], None]
@@ -69,28 +72,30 @@ def lint_files(
     (for a progress bar). The result is that of `lint(load_paths(files), **options)`."""
     from kconv.lint.engine import lint
 
-    shares = plan_shares(files, default_jobs() if jobs is None else max(1, jobs))
-    if len(shares) > 1 and _can_fork():
-        return _lint_forked(files, shares, on_parsed, options)
+    workers, chunks = plan(files, default_jobs() if jobs is None else max(1, jobs))
+    if workers > 1 and _can_fork():
+        return _lint_forked(files, workers, chunks, on_parsed, options)
     with quiet_gc():
-        return lint(load_files(files, jobs=len(shares), on_parsed=on_parsed), **options)
+        return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
 
-def plan_shares(files: Sequence[str], jobs: int) -> list[list[int]]:
-    """Split the indexes of `files` into at most `jobs` shares of about equal size in bytes
-    (largest files first, each to the lightest share), each in input order; at most one
-    share per MIN_BYTES_PER_JOB of input."""
+def plan(files: Sequence[str], jobs: int) -> tuple[int, list[list[int]]]:
+    """(how many workers to start: at most `jobs`, and one per MIN_BYTES_PER_JOB of input;
+    the indexes of `files` in chunks of about CHUNK_BYTES, in input order)."""
     sizes = [_size(file) for file in files]
-    jobs = max(1, min(jobs, len(files), sum(sizes) // MIN_BYTES_PER_JOB))
-    if jobs == 1:
-        return [list(range(len(files)))]
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
-    for index in sorted(range(len(files)), key=lambda i: (-sizes[i], i)):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(index)
-        loads[lightest] += sizes[index]
-    return [sorted(share) for share in shares]
+    workers = max(1, min(jobs, len(files), sum(sizes) // MIN_BYTES_PER_JOB))
+    chunks: list[list[int]] = []
+    chunk: list[int] = []
+    filled = 0
+    for index, size in enumerate(sizes):
+        chunk.append(index)
+        filled += size
+        if filled >= CHUNK_BYTES:
+            chunks.append(chunk)
+            chunk, filled = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return workers, chunks
 
 
 def _size(file: str) -> int:
@@ -163,7 +168,8 @@ def quiet_gc(threshold: int = GC_THRESHOLD) -> Iterator[None]:
 
 def _lint_forked(
     files: Sequence[str],
-    shares: list[list[int]],
+    workers: int,
+    chunks: list[list[int]],
     on_parsed: OnParsed | None,
     options: dict[str, Any],
 ) -> LintResult:
@@ -179,22 +185,18 @@ def _lint_forked(
     select, ignore = options.get("select", ()), options.get("ignore", ())
     chosen = choose_rules(load_rules(config.custom_rules), config, select, ignore)
     context = multiprocessing.get_context("fork")
-    workers: list[tuple[Any, Any]] = []
+    started: list[tuple[Any, Any]] = []
     try:
         with quiet_gc():  # frozen: the workers' collectors do not touch (and copy) our heap
-            for share in shares:
+            for _ in range(workers):
                 ours, theirs = context.Pipe()
-                process = context.Process(
-                    target=_work,
-                    args=(theirs, files, share, options, on_parsed is not None),
-                    daemon=True,
-                )
+                process = context.Process(target=_work, args=(theirs, files, options), daemon=True)
                 process.start()
                 theirs.close()
-                workers.append((process, ours))
-        results = _converse(workers, on_parsed)
+                started.append((process, ours))
+        results = _converse(started, chunks, on_parsed)
     finally:
-        for process, connection in workers:
+        for process, connection in started:
             connection.close()
             if process.is_alive():
                 process.terminate()
@@ -212,12 +214,32 @@ def _lint_forked(
     )
 
 
-def _converse(workers: list[tuple[Any, Any]], on_parsed: OnParsed | None) -> list[Any]:
-    """Relay progress, hand each worker the others' bodies once all have sent theirs, and
-    collect the results (findings, suppressed, files, objects) in the order of `workers`."""
+def _converse(
+    workers: list[tuple[Any, Any]], chunks: list[list[int]], on_parsed: OnParsed | None
+) -> list[Any]:
+    """Hand out the chunks of files (each worker holds CHUNKS_AHEAD; an empty one means no
+    more), report progress, hand each worker the others' bodies once all have sent theirs,
+    and collect the results (findings, suppressed, files, objects) in the order of `workers`."""
     from multiprocessing.connection import wait
 
+    queue = iter(chunks)
     index_of = {connection: index for index, (_, connection) in enumerate(workers)}
+    drained: set[int] = set()  # workers sent the empty chunk
+
+    def feed(index: int) -> None:
+        if index in drained:
+            return
+        chunk = next(queue, [])
+        try:
+            workers[index][1].send(chunk)
+        except OSError:  # the worker is gone: reading from it reports that
+            chunk = []
+        if not chunk:
+            drained.add(index)
+
+    for index in range(len(workers)):
+        for _ in range(CHUNKS_AHEAD):
+            feed(index)
     bodies: dict[int, bytes] = {}
     results: dict[int, Any] = {}
     while len(results) < len(workers):
@@ -227,14 +249,16 @@ def _converse(workers: list[tuple[Any, Any]], on_parsed: OnParsed | None) -> lis
                 tag, value = connection.recv()
                 if tag == "bodies":
                     bodies[index] = connection.recv_bytes()
-            except EOFError:
+            except (EOFError, OSError):  # the pipe closed: the worker ended
                 process = workers[index][0]
                 process.join()
                 raise WorkerError(
                     f"lint worker {index + 1} stopped unexpectedly (exit code {process.exitcode})"
                 ) from None
-            if tag == "parsed" and on_parsed is not None:
-                on_parsed(value)
+            if tag == "parsed":
+                feed(index)
+                if on_parsed is not None:
+                    on_parsed(value)
             elif tag == "bodies" and len(bodies) == len(workers):
                 for receiver, (_, other) in enumerate(workers):
                     others = [blob for sender, blob in sorted(bodies.items()) if sender != receiver]
@@ -269,16 +293,14 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
 # -- a worker -----------------------------------------------------------------------------------
 
 
-def _work(
-    connection: Any, files: Sequence[str], share: list[int], options: dict[str, Any], ticks: bool
-) -> None:
-    """A worker's life: lint the files at `share` (see the module's docstring)."""
+def _work(connection: Any, files: Sequence[str], options: dict[str, Any]) -> None:
+    """A worker's life (see the module's docstring)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
-            result, _parsed = _lint_share(connection, files, share, options, ticks)
+            result, _parsed = _lint_chunks(connection, files, options)
             connection.send(("done", result))
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
@@ -290,8 +312,8 @@ def _work(
     os._exit(0)
 
 
-def _lint_share(
-    connection: Any, files: Sequence[str], share: list[int], options: dict[str, Any], ticks: bool
+def _lint_chunks(
+    connection: Any, files: Sequence[str], options: dict[str, Any]
 ) -> tuple[tuple[list[Encoded], int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
     import pickle
@@ -303,12 +325,12 @@ def _lint_share(
 
     own = ManifestSet()
     by_file: dict[int, list[K8sObject]] = {}
-    for count, index in enumerate(share, 1):
-        start = len(own.objects)
-        load_file(own, files[index])
-        by_file[index] = own.objects[start:]
-        if ticks and (count % TICK_FILES == 0 or count == len(share)):
-            connection.send(("parsed", count % TICK_FILES or TICK_FILES))
+    while chunk := connection.recv():
+        for index in chunk:
+            start = len(own.objects)
+            load_file(own, files[index])
+            by_file[index] = own.objects[start:]
+        connection.send(("parsed", len(chunk)))
     bodies = [
         (index, [(*_place(obj.location()), obj.document_index, obj.body) for obj in objects])
         for index, objects in by_file.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from kconv.lint.rule import Severity
 from kconv.report.pretty_json import dumps
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from kconv.lint.rule import Finding
 
 _quote = json.encoder.encode_basestring  # a JSON string literal (C), as the encoder writes
+_SEVERITY = {severity: _quote(str(severity)) for severity in Severity}
 
 
 def to_data(result: LintResult) -> dict[str, Any]:
@@ -53,21 +55,18 @@ def render(result: LintResult, *, color: bool = False) -> str:
     return f'{{\n  "findings": [\n    {lines}\n  ],\n  "summary": {summary}\n}}\n'
 
 
-def _line(finding: Finding) -> str:
-    """`_finding(finding)` as one line of JSON, written directly."""
+def _line(finding: Finding, quote: Any = _quote) -> str:
+    """`_finding(finding)` as one line of JSON, written directly (the hot loop of a large
+    report: no helper calls per field)."""
     where = finding.location
+    line, column = where.line, where.column
+    kind, namespace, name = finding.kind, finding.namespace, finding.object_name
     return (
-        f'{{"rule": {_text(finding.rule)}, "severity": {_text(str(finding.severity))}, '
-        f'"file": {_text(where.file)}, "line": {_number(where.line)}, '
-        f'"column": {_number(where.column)}, "kind": {_text(finding.kind)}, '
-        f'"namespace": {_text(finding.namespace)}, "name": {_text(finding.object_name)}, '
-        f'"message": {_text(finding.message)}}}'
+        f'{{"rule": {quote(finding.rule)}, "severity": {_SEVERITY[finding.severity]}, '
+        f'"file": {quote(where.file)}, "line": {"null" if line is None else int(line)}, '
+        f'"column": {"null" if column is None else int(column)}, '
+        f'"kind": {"null" if kind is None else quote(kind)}, '
+        f'"namespace": {"null" if namespace is None else quote(namespace)}, '
+        f'"name": {"null" if name is None else quote(name)}, '
+        f'"message": {quote(finding.message)}}}'
     )
-
-
-def _text(value: str | None) -> str:
-    return "null" if value is None else _quote(value)
-
-
-def _number(value: int | None) -> str:
-    return "null" if value is None else str(int(value))
