@@ -9,7 +9,7 @@ import pytest
 
 from kconv import yamlio
 from kconv.errors import ConfigError
-from kconv.lint import docgen
+from kconv.lint import docgen, registry
 from kconv.lint.registry import load_rules, read_spec, rule_files
 from kconv.lint.rule import CHECKS
 from kconv.model.k8s import KIND_GROUPS
@@ -107,6 +107,44 @@ def test_docs_rules_md_is_up_to_date() -> None:
     assert current == expected, (
         f"docs/rules.md is stale; regenerate it with: {docgen.REGENERATE_COMMAND}"
     )
+
+
+def test_rules_index_is_up_to_date() -> None:
+    path = registry.data_dir("rules") / registry.INDEX_FILE
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    assert current == registry.index_text(), (
+        f"rules/index.json is stale; regenerate it with: {docgen.REGENERATE_COMMAND}"
+    )
+
+
+def test_the_index_gives_what_the_spec_files_give() -> None:
+    indexed = registry._indexed_specs(SPEC_FILES)
+    assert indexed is not None
+    assert indexed == [read_spec(path, validate=False) for path in SPEC_FILES]
+    assert tuple(sorted(indexed, key=lambda spec: spec.id)) == registry._shipped_rules()
+
+
+def test_an_index_that_does_not_match_the_spec_files_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for path in SPEC_FILES:
+        (folder / path.name).write_bytes(path.read_bytes())
+    index = registry.data_dir("rules") / registry.INDEX_FILE
+    (folder / registry.INDEX_FILE).write_bytes(index.read_bytes())
+    monkeypatch.setattr(registry, "data_dir", lambda name: folder)
+    copies = sorted(folder.glob("*.yaml"))
+    assert registry._indexed_specs(copies) is not None
+    edited = copies[0]
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("severity: ", "severity:  ", 1),
+        encoding="utf-8",
+    )
+    assert registry._indexed_specs(copies) is None  # changed spec file: the YAML is read
+    assert registry._indexed_specs(copies[1:]) is None  # a spec file removed
+    (folder / registry.INDEX_FILE).write_text("{not json", encoding="utf-8")
+    assert registry._indexed_specs(copies) is None
 
 
 def test_docs_mention_every_rule() -> None:

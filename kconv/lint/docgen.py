@@ -1,7 +1,8 @@
 """Rule documentation: `docs/rules.md` and `kconv rules explain`, rendered from the specs and
 their fixture pairs with the jinja2 templates in `kconv/templates/`.
 
-Regenerate the docs with `python -m kconv.lint.docgen` (or check them with `--check`).
+Regenerate the docs and `rules/index.json` (the specs as JSON, read at run time, see
+kconv.lint.registry) with `python -m kconv.lint.docgen` (or check them with `--check`).
 """
 
 from __future__ import annotations
@@ -95,22 +96,28 @@ def render_explain(spec: RuleSpec) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write docs/rules.md (`--check`: exit 1 when it is stale instead)."""
-    from kconv.lint.registry import load_rules
+    """Write docs/rules.md and rules/index.json (`--check`: exit 1 when either is stale)."""
+    from kconv.lint.registry import INDEX_FILE, index_text, load_rules
+    from kconv.resources import data_dir
 
     args = list(sys.argv[1:] if argv is None else argv)
-    text = render_markdown(load_rules())
-    current = DOCS_PATH.read_text(encoding="utf-8") if DOCS_PATH.is_file() else None
-    if "--check" in args:
-        if current != text:
-            print(f"{DOCS_PATH} is stale; run: {REGENERATE_COMMAND}", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        DOCS_PATH.parent.mkdir(parents=True, exist_ok=True)
-        DOCS_PATH.write_text(text, encoding="utf-8")
-        print(f"wrote {DOCS_PATH}")
-    return 0
+    outputs = [
+        (DOCS_PATH, render_markdown(load_rules())),
+        (data_dir("rules") / INDEX_FILE, index_text()),
+    ]
+    stale = False
+    for path, text in outputs:
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if "--check" in args:
+            print(f"{path} is stale; run: {REGENERATE_COMMAND}", file=sys.stderr)
+            stale = True
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
