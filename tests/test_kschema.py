@@ -605,3 +605,29 @@ def test_any_json_body_gives_errors_that_point_into_it(
         for token in split_pointer(error.pointer):
             assert isinstance(value, dict | list), error
             value = value[int(token)] if isinstance(value, list) else value[token]
+
+
+# -- reading _definitions.json lazily -----------------------------------------------------------
+
+
+def test_definitions_read_lazily_equal_the_whole_file() -> None:
+    """In every shipped version folder, the lazily decoded definitions are json.load's."""
+    for version in kschema.available_versions():
+        for strict in (False, True):
+            path = os.path.join(kschema._folder(version, strict), "_definitions.json")
+            with open(path, "rb") as handle:
+                data = handle.read()
+            lazy = kschema._RawDefinitions.of(data)
+            whole = json.loads(data)["$defs"]
+            assert lazy is not None, f"{path} is not in the expected layout"
+            assert list(lazy) == list(whole)
+            assert all(lazy[name] == whole[name] for name in whole)
+
+
+def test_definitions_in_another_layout_are_read_whole() -> None:
+    definitions = {"$defs": {"a.B": {"type": "object", "description": 'x\n    "y": 1'}}}
+    compact = json.dumps(definitions).encode()
+    assert kschema._RawDefinitions.of(compact) is None  # the caller falls back to json.loads
+    laid_out = json.dumps(definitions, indent=2).encode()
+    lazy = kschema._RawDefinitions.of(laid_out)
+    assert lazy is not None and dict(lazy) == definitions["$defs"]

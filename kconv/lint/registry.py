@@ -60,6 +60,11 @@ def _shipped_rules() -> tuple[RuleSpec, ...]:
     return tuple(sorted(specs, key=lambda spec: spec.id))
 
 
+@cache
+def _shipped_by_id() -> dict[str, RuleSpec]:
+    return {spec.id: spec for spec in _shipped_rules()}
+
+
 INDEX_FILE = "index.json"
 
 
@@ -225,7 +230,7 @@ def validate_params(spec: RuleSpec, params: Mapping[str, Any], location: Locatio
 def bind(spec: RuleSpec, params: Mapping[str, Any] | None = None) -> CheckFn:
     """Validate the effective params of `spec` and return its check function."""
     effective = dict(spec.params if params is None else params)
-    if effective != spec.params or spec not in _shipped_rules():
+    if effective != spec.params or spec != _shipped_by_id().get(spec.id):
         validate_params(spec, effective, Location(spec.source) if spec.source else None)
     return _checkdef(spec).factory(effective)
 
