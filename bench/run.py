@@ -267,6 +267,8 @@ def main() -> int:
             f"  kconv lint --jobs default {jobs:7.2f} s  speed-up {speedup:4.2f}x "
             f"(target >= 1.7x on 2 cores: {verdict(speedup >= 1.7, jobs_code)})"
         )
+        rounds_text = ", ".join(f"{r[1][0] / r[2][0]:.2f}x" for r in rounds)
+        print(f"  speed-up of each round    {rounds_text}")
         print(
             f"  CPU time, all processes   {serial_cpu:7.2f} s with --jobs 1, {parallel_cpu:.2f} s "
             f"with workers ({parallel_cpu / serial_cpu:4.2f}x: the cost of parallelism); "

@@ -130,6 +130,22 @@ def load_file(result: ManifestSet, file: str, limits: yamlio.Limits | None = Non
     load_text(result, text, file, limits)
 
 
+def load_bytes(
+    result: ManifestSet, raw: bytes, name: str, limits: yamlio.Limits | None = None
+) -> None:
+    """Decode and parse input already read (stdin, a tool's output) named `name`; undecodable
+    input is an `unreadable` problem, as for a file."""
+    try:
+        text = yamlio.decode(raw, name)
+    except InputError as exc:
+        result.files.append(name)
+        result.problems.append(
+            LoadProblem("unreadable", exc.message, exc.location or Location(name))
+        )
+        return
+    load_text(result, text, name, limits)
+
+
 def load_text(
     result: ManifestSet, text: str, filename: str, limits: yamlio.Limits | None = None
 ) -> None:

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,86 @@ def test_a_worker_that_dies_is_reported(
     files = _corpus(tmp_path / "corpus", 10)
     with pytest.raises(parallel.WorkerError, match=r"stopped unexpectedly \(exit code 3\)"):
         parallel.lint_files(files, jobs=2)
+
+
+@needs_fork
+def test_configuration_custom_rules_and_per_path_ignores(spied: list[int], tmp_path: Path) -> None:
+    """Workers apply the whole configuration: custom rules, overrides, per-path ignores."""
+    from kconv.lint.config import parse_config
+
+    custom = (ROOT / "fixtures" / "config" / "custom" / ".kconv.yaml").read_text(encoding="utf-8")
+    custom = custom.replace("select: [ORG]\n", "")
+    config = parse_config(
+        custom
+        + "rules:\n  KC102: {severity: error}\n"
+        + 'per-path-ignores:\n  "**/f00*.yaml": [KC1]\n',
+        str(tmp_path / ".kconv.yaml"),
+    )
+    files = _corpus(tmp_path / "corpus", 60)
+    serial = lint(load_paths(files), config=config)
+    assert {finding.rule for finding in serial.findings} >= {"ORG002", "KC102"}
+    assert serial.suppressed > 0
+    _assert_same(files, spied, config=config)
+    _assert_same(files, spied, config=config, partial=True)
+
+
+@needs_fork
+def test_stdin_with_files_uses_workers_and_matches_one_process(
+    spied: list[int], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 30)
+    piped = (corpus / "f001.yaml").read_bytes()
+    runner = CliRunner()
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ["lint", "--jobs", jobs, "--format", "json", str(corpus), "-"]
+        result = runner.invoke(cli, args, input=piped)
+        assert result.exit_code == 1, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert spied == [2]
+    files = {finding["file"] for finding in json.loads(outputs[1])["findings"]}
+    assert "<stdin>" in files and len(files) > 2
+
+
+@needs_fork
+def test_undecodable_stdin_is_a_finding_with_workers(spied: list[int], tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 30)
+    runner = CliRunner()
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ["lint", "--jobs", jobs, "--format", "json", str(corpus), "-"]
+        result = runner.invoke(cli, args, input=b"kind: \xff\xfe\x00bad")
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    stdin_findings = [
+        finding for finding in json.loads(outputs[1])["findings"] if finding["file"] == "<stdin>"
+    ]
+    assert [finding["rule"] for finding in stdin_findings] == ["KC004"]  # unreadable-file
+
+
+@needs_fork
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
+def test_kustomize_output_with_files_uses_workers(spied: list[int], tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 30)
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        "spec: {containers: [{name: c, image: nginx}]}\n"
+    )
+    (base / "kustomization.yaml").write_text("resources: [pod.yaml]\nnamePrefix: prod-\n")
+    outputs = []
+    for jobs in ("1", "2"):
+        args = ["lint", "--jobs", jobs, "--format", "json", "--kustomize", str(base), str(corpus)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert spied == [2]
+    findings = json.loads(outputs[1])["findings"]
+    names = {f["name"] for f in findings if f["file"].startswith("<kustomize ")}
+    assert names == {"prod-p"}

@@ -124,6 +124,7 @@ def lint_command(
     from kconv.lint.config import load_config
     from kconv.lint.rule import Severity
     from kconv.lint.selection import split_selectors
+    from kconv.manifests import STDIN_NAME
     from kconv.report import render
 
     if not paths and kustomize_dir is None:
@@ -155,17 +156,13 @@ def lint_command(
         "suppressions": False if no_suppressions else None,
         "partial": shard is not None,
     }
-    files = _files(paths, shard_spec)
-    kustomize = kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-"))
-    if "-" in files or kustomize:
-        from kconv.lint.engine import lint
-
-        manifests = _load(files)
-        if kustomize:
-            _load_kustomize(manifests, str(kustomize_dir))
-        result = lint(manifests, **options)
-    else:
-        result = _lint_files(files, quiet, jobs, options)
+    sources: list[Any] = [
+        (STDIN_NAME, click.get_binary_stream("stdin").read()) if file == "-" else file
+        for file in _files(paths, shard_spec)
+    ]
+    if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
+        sources.append(_kustomize(kustomize_dir))
+    result = _lint_files(sources, quiet, jobs, options)
     color = output_format == "text" and _use_color(output)
     if output_format == "text":
         from kconv.report.text_format import render as render_text
@@ -208,27 +205,6 @@ def _files(paths: tuple[str, ...], shard: Any = None) -> list[str]:
     return files
 
 
-def _load(files: list[str]) -> Any:
-    """Load FILES, one of which is `-` (stdin); stdin is read as bytes, so undecodable input
-    is a finding, not a crash."""
-    from kconv import yamlio
-    from kconv.errors import InputError
-    from kconv.manifests import STDIN_NAME, LoadProblem, load_paths
-
-    if "-" not in files:
-        return load_paths(files)
-    raw = click.get_binary_stream("stdin").read()
-    try:
-        text = yamlio.decode(raw, STDIN_NAME)
-    except InputError as exc:
-        manifests = load_paths([path for path in files if path != "-"])
-        manifests.files.append(STDIN_NAME)
-        location = exc.location or Location(STDIN_NAME)
-        manifests.problems.append(LoadProblem("unreadable", exc.message, location))
-        return manifests
-    return load_paths(files, stdin_text=text)
-
-
 def _parse_shard(text: str | None) -> Any:
     if text is None:
         return None
@@ -240,9 +216,10 @@ def _parse_shard(text: str | None) -> Any:
         raise click.BadParameter(str(exc), param_hint="'--shard'") from None
 
 
-def _lint_files(files: list[str], quiet: bool, jobs: int | None, options: dict[str, Any]) -> Any:
-    """Lint FILES with JOBS processes (see kconv.lint.parallel), with a progress bar on
-    stderr when it is a terminal and loading is slow."""
+def _lint_files(files: list[Any], quiet: bool, jobs: int | None, options: dict[str, Any]) -> Any:
+    """Lint FILES (paths, and (name, content) of stdin and kustomize output) with JOBS
+    processes (see kconv.lint.parallel), with a progress bar on stderr when it is a terminal
+    and loading is slow."""
     from kconv.lint.parallel import lint_files
     from kconv.progress import Progress, colour_allowed, wanted
 
@@ -256,14 +233,13 @@ def _lint_files(files: list[str], quiet: bool, jobs: int | None, options: dict[s
         progress.close()
 
 
-def _load_kustomize(manifests: Any, directory: str) -> None:
-    """Run `kubectl kustomize DIRECTORY` and add its output as `<kustomize DIRECTORY>`."""
+def _kustomize(directory: str) -> tuple[str, bytes]:
+    """Run `kubectl kustomize DIRECTORY`: its output, named `<kustomize DIRECTORY>`."""
     import shutil
     import subprocess
 
     from kconv import yamlio
     from kconv.errors import InputError
-    from kconv.manifests import load_text
 
     kubectl = shutil.which("kubectl")
     if kubectl is None:
@@ -288,7 +264,8 @@ def _load_kustomize(manifests: Any, directory: str) -> None:
         reason = _KLOG.sub("", lines[0]) if lines else f"exit status {done.returncode}"
         raise InputError(f"`kubectl kustomize` failed: {reason}", Location(directory))
     name = f"<kustomize {directory}>"
-    load_text(manifests, yamlio.decode(done.stdout, name), name)
+    yamlio.decode(done.stdout, name)  # undecodable output is an error, not a finding
+    return name, done.stdout
 
 
 def _known(rule_id: str) -> bool:

@@ -45,6 +45,8 @@ GC_THRESHOLD = 100_000
 
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
 OnParsed = Callable[[int], None]
+# what to lint: a file's path, or (name, content) of input already read (stdin, a tool's output)
+Source = str | tuple[str, bytes]
 
 
 class WorkerError(RuntimeError):
@@ -60,16 +62,17 @@ def default_jobs() -> int:
 
 
 def lint_files(
-    files: Sequence[str],
+    files: Sequence[Source],
     *,
     jobs: int | None = None,
     on_parsed: OnParsed | None = None,
     **options: Any,
 ) -> LintResult:
-    """Lint `files` (a list as `kconv.manifests.discover` makes it) with `jobs` processes
-    (None: one per CPU; 1: this process only; fewer when the input is small). `options` are
-    those of `kconv.lint.engine.lint`; `on_parsed(n)` is told as each n more files are parsed
-    (for a progress bar). The result is that of `lint(load_paths(files), **options)`."""
+    """Lint `files` (paths as `kconv.manifests.discover` lists them, and `(name, content)`
+    pairs of input already read) with `jobs` processes (None: one per CPU; 1: this process
+    only; fewer when the input is small). `options` are those of `kconv.lint.engine.lint`;
+    `on_parsed(n)` is told as each n more files are parsed (for a progress bar). The result is
+    that of linting them all in one process, in this order."""
     from kconv.lint.engine import lint
 
     workers, chunks = plan(files, default_jobs() if jobs is None else max(1, jobs))
@@ -79,7 +82,7 @@ def lint_files(
         return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
 
-def plan(files: Sequence[str], jobs: int) -> tuple[int, list[list[int]]]:
+def plan(files: Sequence[Source], jobs: int) -> tuple[int, list[list[int]]]:
     """(how many workers to start: at most `jobs`, and one per MIN_BYTES_PER_JOB of input;
     the indexes of `files` in chunks of about CHUNK_BYTES, in input order)."""
     sizes = [_size(file) for file in files]
@@ -98,33 +101,50 @@ def plan(files: Sequence[str], jobs: int) -> tuple[int, list[list[int]]]:
     return workers, chunks
 
 
-def _size(file: str) -> int:
+def _size(source: Source) -> int:
+    if not isinstance(source, str):
+        return len(source[1])
     try:
-        return os.stat(file).st_size
+        return os.stat(source).st_size
     except (OSError, ValueError):
         return 0
 
 
-def load_files(
-    files: Sequence[str], *, jobs: int | None = None, on_parsed: OnParsed | None = None
-) -> ManifestSet:
-    """`kconv.manifests.load_paths(files)`, parsed by `jobs` worker processes (None: one per
-    CPU) in chunks of files; the chunks are merged in order, so the result is the same."""
-    from kconv.manifests import load_file, load_paths
+def load_source(result: ManifestSet, source: Source) -> None:
+    """Add what one source holds to `result` (see `Source`)."""
+    from kconv.manifests import load_bytes, load_file
 
+    if isinstance(source, str):
+        load_file(result, source)
+    else:
+        load_bytes(result, source[1], source[0])
+
+
+def _load_chunk(sources: Sequence[Source]) -> ManifestSet:
+    result = ManifestSet()
+    for source in sources:
+        load_source(result, source)
+    return result
+
+
+def load_files(
+    files: Sequence[Source], *, jobs: int | None = None, on_parsed: OnParsed | None = None
+) -> ManifestSet:
+    """Everything `files` hold (see `Source`), parsed by `jobs` worker processes (None: one
+    per CPU) in chunks; the chunks are merged in order, so the result is that of one process."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     merged = ManifestSet()
     if jobs == 1:
         with quiet_gc():
-            for file in files:
-                load_file(merged, file)
+            for source in files:
+                load_source(merged, source)
                 if on_parsed is not None:
                     on_parsed(1)
         return merged
     size = max(1, min(MAX_CHUNK, len(files) // (jobs * 4)))
     chunks = [list(files[start : start + size]) for start in range(0, len(files), size)]
     with quiet_gc(), _pool(jobs) as pool:
-        for chunk, part in zip(chunks, pool.imap(load_paths, chunks), strict=True):
+        for chunk, part in zip(chunks, pool.imap(_load_chunk, chunks), strict=True):
             merged.objects.extend(part.objects)
             merged.problems.extend(part.problems)
             merged.files.extend(part.files)
@@ -167,7 +187,7 @@ def quiet_gc(threshold: int = GC_THRESHOLD) -> Iterator[None]:
 
 
 def _lint_forked(
-    files: Sequence[str],
+    files: Sequence[Source],
     workers: int,
     chunks: list[list[int]],
     on_parsed: OnParsed | None,
@@ -293,7 +313,7 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
 # -- a worker -----------------------------------------------------------------------------------
 
 
-def _work(connection: Any, files: Sequence[str], options: dict[str, Any]) -> None:
+def _work(connection: Any, files: Sequence[Source], options: dict[str, Any]) -> None:
     """A worker's life (see the module's docstring)."""
     import signal
 
@@ -313,13 +333,12 @@ def _work(connection: Any, files: Sequence[str], options: dict[str, Any]) -> Non
 
 
 def _lint_chunks(
-    connection: Any, files: Sequence[str], options: dict[str, Any]
+    connection: Any, files: Sequence[Source], options: dict[str, Any]
 ) -> tuple[tuple[list[Encoded], int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
     import pickle
 
     from kconv.lint.engine import lint
-    from kconv.manifests import load_file
     from kconv.model.k8s import K8sObject
     from kconv.model.location import PositionIndex
 
@@ -328,7 +347,7 @@ def _lint_chunks(
     while chunk := connection.recv():
         for index in chunk:
             start = len(own.objects)
-            load_file(own, files[index])
+            load_source(own, files[index])
             by_file[index] = own.objects[start:]
         connection.send(("parsed", len(chunk)))
     bodies = [
@@ -343,7 +362,8 @@ def _lint_chunks(
     def receive() -> list[K8sObject]:
         for _ in range(connection.recv()):
             for index, items in pickle.loads(connection.recv_bytes()):
-                file = files[index]
+                source = files[index]
+                file = source if isinstance(source, str) else source[0]
                 by_file[index] = [
                     K8sObject(body, file, PositionIndex.at(Location(file, line, col), body), number)
                     for line, col, number, body in items
