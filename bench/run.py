@@ -287,6 +287,19 @@ def main() -> int:
             f"  kconv lint one file       {small * 1000:7.0f} ms (target <= 150 ms: "
             f"{verdict(small <= 0.150, small_code)})"
         )
+        # The same without the `.pth` files that `site` executes at every start (here a
+        # sandbox hook imports certifi): the interpreter with this sys.path and nothing else.
+        no_hooks = (
+            f"import sys; sys.path[:] = {[entry for entry in sys.path if entry]!r}; "
+            f"from kconv.cli import main; main(['lint', {paths[0]!r}])"
+        )
+        runs = max(options.repeat, 5)
+        bare_small, _, _ = median_run([sys.executable, "-S", "-c", no_hooks], runs)
+        bare_pass, _, _ = median_run([sys.executable, "-S", "-c", "pass"], runs)
+        print(
+            f"  ... without .pth hooks    {bare_small * 1000:7.0f} ms (python -S -c pass "
+            f"{bare_pass * 1000:.0f} ms; for information)"
+        )
 
         compose = make_compose(work / "compose.yaml", 200)
         convert, _, code = median_run(
