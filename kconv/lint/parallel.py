@@ -32,8 +32,9 @@ from kconv.lint.rule import Finding, Severity, quick_finding
 from kconv.manifests import ManifestSet
 from kconv.model.location import Location, quick_location
 
-# a worker per this many bytes of input at most: below, starting workers costs more than it saves
-MIN_BYTES_PER_JOB = 256 * 1024
+# a worker per this many bytes of input at most: below, starting workers costs more than it
+# saves (2 workers: as fast as one process at 124 KB, 10% faster at 200 KB, 17% at 412 KB)
+MIN_BYTES_PER_JOB = 96 * 1024
 # files are handed to workers in chunks of about this many bytes (a few milliseconds of parsing)
 CHUNK_BYTES = 32 * 1024
 # chunks a worker holds ahead, so that it never waits for the next one
