@@ -49,6 +49,17 @@ def _bad_yield(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
+@check("test-engine-half-crash")
+def _half_crash(params: Mapping[str, Any]) -> CheckFn:
+    """Yields one violation, then raises."""
+
+    def run(obj: Any, ctx: Any) -> Iterable[Violation]:
+        yield Violation("first", "/metadata")
+        raise RuntimeError("later")
+
+    return run
+
+
 @check("test-engine-peers", cross_object=True)
 def _peers(params: Mapping[str, Any]) -> CheckFn:
     """Reports how many ConfigMaps share the object's namespace; also records the version."""
@@ -149,6 +160,13 @@ def test_a_crashing_check_becomes_an_internal_error_finding() -> None:
         crashes[0].message
     )
     assert any(f.rule == "TE103" for f in result.findings)  # the run went on
+
+
+def test_a_check_that_crashes_after_yielding_leaves_only_the_internal_error() -> None:
+    half = spec("TE105", "half-crash", "test-engine-half-crash", kinds=["Deployment"])
+    [finding] = lint(manifests(), rules=[half]).findings
+    assert finding.rule == INTERNAL_ERROR_ID
+    assert "RuntimeError: later" in finding.message
 
 
 def test_a_check_yielding_garbage_becomes_an_internal_error() -> None:

@@ -252,19 +252,22 @@ class _Run:
                 by_kind[kind] = applicable
             # only annotations suppress a rule on an object: skip the lookups when it has none
             annotated = self.suppressions and bool(obj.annotations)
+            if not annotated:
+                for spec, check in applicable:
+                    self._run_check(spec, check, obj, findings)
+                continue
             for spec, check in applicable:
-                token = annotation_suppressor(obj, spec) if annotated else None
+                token = annotation_suppressor(obj, spec)
                 if token is None:
-                    findings.extend(self._run_check(spec, check, obj))
+                    self._run_check(spec, check, obj, findings)
                     continue
                 self.suppressed += 1
                 # with KC007 on, run the check anyway to know whether the suppression is needed
-                if (
-                    audit_unused
-                    and not _foreign(token)
-                    and any(f.rule == spec.id for f in self._run_check(spec, check, obj))
-                ):
-                    self.audit.use_annotation(obj, token)
+                if audit_unused and not _foreign(token):
+                    found: list[Finding] = []
+                    self._run_check(spec, check, obj, found)
+                    if any(finding.rule == spec.id for finding in found):
+                        self.audit.use_annotation(obj, token)
 
     def _bind(self, findings: list[Finding]) -> list[tuple[RuleSpec, CheckFn]]:
         from kconv.lint.registry import bind
@@ -279,24 +282,30 @@ class _Run:
                 findings.append(_internal_error(spec, None, exc, Location(spec.source or "<rule>")))
         return bound
 
-    def _run_check(self, spec: RuleSpec, check: CheckFn, obj: K8sObject) -> list[Finding]:
+    def _run_check(
+        self, spec: RuleSpec, check: CheckFn, obj: K8sObject, into: list[Finding]
+    ) -> None:
+        """Add the findings of `check` on `obj` to `into`; a check that raises adds one
+        internal-error finding instead of any it yielded (the run goes on)."""
+        start = len(into)
         try:
-            return [
-                quick_finding(
-                    spec.id,
-                    spec.name,
-                    spec.severity,
-                    violation.message,
-                    obj.location(violation.pointer),
-                    obj.kind or None,
-                    obj.namespace,
-                    obj.name or None,
-                    spec.fix,
+            for violation in check(obj, self.context):
+                into.append(
+                    quick_finding(
+                        spec.id,
+                        spec.name,
+                        spec.severity,
+                        violation.message,
+                        obj.location(violation.pointer),
+                        obj.kind or None,
+                        obj.namespace,
+                        obj.name or None,
+                        spec.fix,
+                    )
                 )
-                for violation in check(obj, self.context)
-            ]
-        except Exception as exc:  # a crashing check becomes a finding, the run goes on
-            return [_internal_error(spec, obj, exc, obj.location())]
+        except Exception as exc:
+            del into[start:]
+            into.append(_internal_error(spec, obj, exc, obj.location()))
 
     def _load_problem_findings(self, findings: list[Finding]) -> None:
         for problem in self.manifests.problems:
