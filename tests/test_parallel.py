@@ -395,3 +395,28 @@ def test_kustomize_output_with_files_uses_workers(spied: list[int], tmp_path: Pa
     findings = json.loads(outputs[1])["findings"]
     names = {f["name"] for f in findings if f["file"].startswith("<kustomize ")}
     assert names == {"prod-p"}
+
+
+def test_with_other_threads_running_workers_are_spawned_not_forked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Forking a process that runs other threads can deadlock the child: spawn instead."""
+    import threading
+
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 1)
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked with another thread running")
+
+    monkeypatch.setattr(parallel, "_lint_forked", no_fork)
+    files = _corpus(tmp_path / "corpus", 12)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not parallel._can_fork()
+        jobs = parallel.lint_files(files, jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert _report(jobs) == _report(lint(load_paths(files)))

@@ -15,8 +15,9 @@ located in the file of the object it is about, and a suppression lives in the fi
 of what it suppresses, so no worker needs positions from another's files. (`duplicate-object`
 names where the first object starts: the bodies carry that place.)
 
-Where 'fork' is missing (Windows; macOS defaults to spawn), workers only parse and the parent
-lints what they send back.
+Where 'fork' is missing (Windows; macOS defaults to spawn), or other threads run in this
+process (a library caller's), spawned workers only parse and the parent lints what they send
+back.
 """
 
 from __future__ import annotations
@@ -156,9 +157,12 @@ def load_files(
 
 
 def _can_fork() -> bool:
+    """Can workers be forked safely: the platform has fork and this process runs no other
+    thread (a child gets only the forking thread; a lock another thread held stays locked)."""
     import multiprocessing
+    import threading
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _pool(jobs: int) -> Any:
