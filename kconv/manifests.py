@@ -46,6 +46,10 @@ class IgnoreComment:
     whole_file: bool
 
 
+# What to load: a file's path, or (name, content) of input already read (stdin, a tool's output).
+Source = str | tuple[str, bytes]
+
+
 @dataclass
 class ManifestSet:
     """Everything read from the inputs of one run."""
@@ -128,6 +132,14 @@ def load_file(result: ManifestSet, file: str, limits: yamlio.Limits | None = Non
         )
         return
     load_text(result, text, file, limits)
+
+
+def load_source(result: ManifestSet, source: Source) -> None:
+    """Add what one source holds to `result` (see `Source`)."""
+    if isinstance(source, str):
+        load_file(result, source)
+    else:
+        load_bytes(result, source[1], source[0])
 
 
 def load_bytes(

@@ -30,7 +30,7 @@ from typing import Any
 
 from kconv.lint.engine import LintResult
 from kconv.lint.rule import Finding, Severity, quick_finding
-from kconv.manifests import ManifestSet
+from kconv.manifests import ManifestSet, Source, load_source
 from kconv.model.location import Location, quick_location
 
 # a worker per this many bytes of input at most: below, starting workers costs more than it
@@ -47,8 +47,6 @@ GC_THRESHOLD = 100_000
 
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
 OnParsed = Callable[[int], None]
-# what to lint: a file's path, or (name, content) of input already read (stdin, a tool's output)
-Source = str | tuple[str, bytes]
 
 
 class WorkerError(RuntimeError):
@@ -110,16 +108,6 @@ def _size(source: Source) -> int:
         return os.stat(source).st_size
     except (OSError, ValueError):
         return 0
-
-
-def load_source(result: ManifestSet, source: Source) -> None:
-    """Add what one source holds to `result` (see `Source`)."""
-    from kconv.manifests import load_bytes, load_file
-
-    if isinstance(source, str):
-        load_file(result, source)
-    else:
-        load_bytes(result, source[1], source[0])
 
 
 def _load_chunk(sources: Sequence[Source]) -> ManifestSet:
