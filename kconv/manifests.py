@@ -126,10 +126,7 @@ def load_file(result: ManifestSet, file: str, limits: yamlio.Limits | None = Non
             raise InputError("not a regular file", Location(file))
         text = yamlio.read_text(file)
     except InputError as exc:
-        result.files.append(file)
-        result.problems.append(
-            LoadProblem("unreadable", exc.message, exc.location or Location(file))
-        )
+        _unreadable(result, file, exc)
         return
     load_text(result, text, file, limits)
 
@@ -150,12 +147,16 @@ def load_bytes(
     try:
         text = yamlio.decode(raw, name)
     except InputError as exc:
-        result.files.append(name)
-        result.problems.append(
-            LoadProblem("unreadable", exc.message, exc.location or Location(name))
-        )
+        _unreadable(result, name, exc)
         return
     load_text(result, text, name, limits)
+
+
+def _unreadable(result: ManifestSet, name: str, error: InputError) -> None:
+    result.files.append(name)
+    result.problems.append(
+        LoadProblem("unreadable", error.message, error.location or Location(name))
+    )
 
 
 def load_text(

@@ -242,18 +242,23 @@ def test_linter_corpora(spied: list[int]) -> None:
     _assert_same(files, spied)
 
 
+def _json_reports_agree(args: list[str], stdin: bytes | None = None) -> list[dict]:
+    """`kconv lint --format json ARGS` with --jobs 1 and --jobs 2: the same bytes; the findings."""
+    outputs = []
+    for jobs in ("1", "2"):
+        command = ["lint", "--jobs", jobs, "--format", "json", *args]
+        result = CliRunner().invoke(cli, command, input=stdin)
+        assert result.exit_code == 1, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    return json.loads(outputs[1])["findings"]
+
+
 @needs_fork
 def test_cli_jobs_output_identical(spied: list[int], tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     _corpus(corpus, 60)
-    runner = CliRunner()
-    outputs = []
-    for jobs in ("1", "2"):
-        result = runner.invoke(cli, ["lint", "--jobs", jobs, "--format", "json", str(corpus)])
-        assert result.exit_code == 1, result.output
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
-    assert json.loads(outputs[1])["findings"]
+    assert _json_reports_agree([str(corpus)])
     assert spied  # --jobs 2 used the workers
 
 
@@ -342,16 +347,9 @@ def test_stdin_with_files_uses_workers_and_matches_one_process(
     corpus = tmp_path / "corpus"
     _corpus(corpus, 30)
     piped = (corpus / "f001.yaml").read_bytes()
-    runner = CliRunner()
-    outputs = []
-    for jobs in ("1", "2"):
-        args = ["lint", "--jobs", jobs, "--format", "json", str(corpus), "-"]
-        result = runner.invoke(cli, args, input=piped)
-        assert result.exit_code == 1, result.output
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
+    findings = _json_reports_agree([str(corpus), "-"], stdin=piped)
     assert spied == [2]
-    files = {finding["file"] for finding in json.loads(outputs[1])["findings"]}
+    files = {finding["file"] for finding in findings}
     assert "<stdin>" in files and len(files) > 2
 
 
@@ -359,16 +357,8 @@ def test_stdin_with_files_uses_workers_and_matches_one_process(
 def test_undecodable_stdin_is_a_finding_with_workers(spied: list[int], tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     _corpus(corpus, 30)
-    runner = CliRunner()
-    outputs = []
-    for jobs in ("1", "2"):
-        args = ["lint", "--jobs", jobs, "--format", "json", str(corpus), "-"]
-        result = runner.invoke(cli, args, input=b"kind: \xff\xfe\x00bad")
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
-    stdin_findings = [
-        finding for finding in json.loads(outputs[1])["findings"] if finding["file"] == "<stdin>"
-    ]
+    findings = _json_reports_agree([str(corpus), "-"], stdin=b"kind: \xff\xfe\x00bad")
+    stdin_findings = [finding for finding in findings if finding["file"] == "<stdin>"]
     assert [finding["rule"] for finding in stdin_findings] == ["KC004"]  # unreadable-file
 
 
@@ -384,15 +374,8 @@ def test_kustomize_output_with_files_uses_workers(spied: list[int], tmp_path: Pa
         "spec: {containers: [{name: c, image: nginx}]}\n"
     )
     (base / "kustomization.yaml").write_text("resources: [pod.yaml]\nnamePrefix: prod-\n")
-    outputs = []
-    for jobs in ("1", "2"):
-        args = ["lint", "--jobs", jobs, "--format", "json", "--kustomize", str(base), str(corpus)]
-        result = CliRunner().invoke(cli, args)
-        assert result.exit_code == 1, result.output
-        outputs.append(result.stdout)
-    assert outputs[0] == outputs[1]
+    findings = _json_reports_agree(["--kustomize", str(base), str(corpus)])
     assert spied == [2]
-    findings = json.loads(outputs[1])["findings"]
     names = {f["name"] for f in findings if f["file"].startswith("<kustomize ")}
     assert names == {"prod-p"}
 
