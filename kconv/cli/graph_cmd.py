@@ -89,9 +89,9 @@ def graph_command(
 def _write(path: str, text: str) -> None:
     from kconv.errors import OutputError
     from kconv.model.location import Location
+    from kconv.textfile import write_atomically
 
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomically(path, text)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", Location(path)) from None

@@ -126,6 +126,7 @@ def lint_command(
     from kconv.lint.selection import split_selectors
     from kconv.manifests import STDIN_NAME
     from kconv.report import render
+    from kconv.textfile import write_atomically, write_slices
 
     if not paths and kustomize_dir is None:
         raise click.UsageError(
@@ -172,14 +173,13 @@ def lint_command(
         text = render(result, output_format)
     if output is not None:
         try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            write_atomically(output, text)
         except OSError as exc:
             raise OutputError(
                 f"cannot write report: {exc.strerror or exc}", Location(output)
             ) from None
     else:
-        click.echo(text, nl=False)
+        write_slices(lambda part: click.echo(part, nl=False), text)
     threshold = Severity.parse(fail_on) if fail_on else (config.fail_on or Severity.ERROR)
     sys.exit(1 if result.fails(threshold) else 0)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,15 +56,11 @@ def written_by_kconv(path: str) -> bool:
 
 
 def _atomic_write(path: str, text: str) -> None:
-    directory = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(prefix=".kconv-", dir=directory)
+    from kconv.textfile import write_atomically
+
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        write_atomically(path, text)
     except OSError as exc:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
         raise OutputError(f"cannot write: {exc.strerror}", Location(path)) from None
 
 
