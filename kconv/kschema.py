@@ -21,10 +21,9 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconv.errors import ConfigError
 from kconv.model.location import join_pointer, split_pointer
@@ -79,8 +78,7 @@ _VALUES = (
 _KEEP = frozenset((*_SUBSCHEMA, *_SUBSCHEMA_MAPS, *_SUBSCHEMA_LISTS, *_VALUES, "$ref"))
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One schema violation: a JSON pointer into the object and a human message."""
 
     pointer: str

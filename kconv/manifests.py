@@ -11,7 +11,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconv import yamlio
 from kconv.errors import InputError
@@ -25,8 +25,7 @@ STDIN_NAME = "<stdin>"
 _IGNORE_COMMENT = re.compile(r"#\s*kconv:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?")
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """A file or document that could not be (fully) read.
 
     code: "syntax-error", "duplicate-key", "unknown-tag", "not-an-object", "unreadable"
@@ -37,8 +36,7 @@ class LoadProblem:
     location: Location
 
 
-@dataclass(frozen=True)
-class IgnoreComment:
+class IgnoreComment(NamedTuple):
     """A `# kconv: ignore[...]` comment: the rules it names (empty: all) and its line."""
 
     line: int

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -91,8 +91,7 @@ _YAML12_FLOAT = re.compile(
 _YAML12_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Guards against hostile input. Both are per document."""
 
     max_depth: int = 256
@@ -125,8 +124,7 @@ class Tagged:
     value: Any
 
 
-@dataclass(frozen=True)
-class YamlProblem:
+class YamlProblem(NamedTuple):
     """Something wrong in a document that does not stop it from being loaded (duplicate key)."""
 
     code: str

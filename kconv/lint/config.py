@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconv import yamlio
 from kconv.errors import ConfigError, InputError
@@ -23,8 +23,7 @@ CONFIG_NAMES = (".kconv.yaml", ".kconv.yml")
 CONFIG_SCHEMA = "kconv-config.schema.json"
 
 
-@dataclass(frozen=True)
-class RuleOverride:
+class RuleOverride(NamedTuple):
     """Per-rule settings from `rules: {ID-or-name: {...}}`."""
 
     key: str
@@ -34,8 +33,7 @@ class RuleOverride:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
-class PathIgnore:
+class PathIgnore(NamedTuple):
     """`per-path-ignores: {glob: [rules]}`: findings in matching files are dropped."""
 
     pattern: str
@@ -73,7 +71,7 @@ class LintConfig:
         for index, override in enumerate(overrides):
             if override.key == rule_id:
                 merged = {**(override.params or {}), **params}
-                overrides[index] = replace(override, params=merged)
+                overrides[index] = override._replace(params=merged)
                 break
         else:
             overrides.append(RuleOverride(rule_id, params=dict(params)))

@@ -8,15 +8,14 @@ deprecation-guide/) and the release notes for the alpha versions it does not lis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Version = tuple[int, int]
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$")
 
 
-@dataclass(frozen=True)
-class ApiLifecycle:
+class ApiLifecycle(NamedTuple):
     """When an apiVersion of a kind was deprecated and removed, and what replaces it."""
 
     api_version: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconv.errors import ConfigError
 from kconv.lint.rule import RuleSpec
@@ -76,8 +76,7 @@ def matches_any(selectors: Iterable[str], rule: RuleSpec) -> bool:
     return best_match(selectors, rule) >= 0
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """One selection: `select` (replaces the default set when non-empty), `extend` (adds to
     it), and `ignore`; the most specific match wins, a tie goes to `ignore`."""
 

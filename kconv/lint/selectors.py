@@ -14,8 +14,7 @@ LintContext. Objects without a namespace share one (None), distinct from "defaul
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kconv.model.k8s import K8sObject
 
@@ -142,8 +141,7 @@ def describe_label_selector(selector: Any) -> str:
 # -- pods of the run ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PodTemplate:
+class PodTemplate(NamedTuple):
     """The pods one object creates: the owner, the template pointer and the pods' labels."""
 
     owner: K8sObject

@@ -16,7 +16,7 @@ tokens suppressed something, so unknown and unused ones can be reported (KC006, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconv.lint.rule import Finding, RuleSpec
 from kconv.lint.selection import hint, specificity
@@ -92,8 +92,7 @@ def suppressed_by_annotation(obj: K8sObject, rule: RuleSpec) -> bool:
     return annotation_suppressor(obj, rule) is not None
 
 
-@dataclass(frozen=True)
-class CommentHit:
+class CommentHit(NamedTuple):
     """The comment (and the token of it) that suppressed a finding; token None = blanket."""
 
     file: str

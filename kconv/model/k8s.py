@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from kconv.model.location import Location, PositionIndex, join_pointer
 
@@ -76,8 +76,7 @@ def _get(data: Any, pointer: str) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class ContainerRef:
+class ContainerRef(NamedTuple):
     """A container of a pod spec: its JSON pointer, its list name, and its data."""
 
     pointer: str

@@ -9,8 +9,7 @@ SealedSecrets or ExternalSecrets of the run count as present (their keys are not
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
@@ -27,8 +26,7 @@ PARAMS = {
 }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A reference to a ConfigMap or Secret: what, by whom, its keys, and where."""
 
     kind: str  # "ConfigMap" or "Secret"

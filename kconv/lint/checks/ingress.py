@@ -8,8 +8,7 @@ or `.name`, `spec.defaultBackend`) and the older extensions / networking.k8s.io/
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
@@ -17,8 +16,7 @@ from kconv.lint.selectors import run_index
 from kconv.model.k8s import K8sObject
 
 
-@dataclass(frozen=True)
-class Backend:
+class Backend(NamedTuple):
     """One Service backend of an Ingress: the service name, its port and their pointers."""
 
     service: str
