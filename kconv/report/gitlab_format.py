@@ -59,9 +59,13 @@ def _fingerprint(finding: Finding, path: str, seen: dict[str, int]) -> str:
 def to_data(result: LintResult) -> list[dict[str, Any]]:
     """The report as plain data (what `render` serialises)."""
     seen: dict[str, int] = {}
+    paths: dict[str, str] = {}  # a file has many findings: relpath once per file
     entries = []
     for finding in result.findings:
-        path = report_path(finding.location.file)
+        file = finding.location.file
+        path = paths.get(file)
+        if path is None:
+            path = paths[file] = report_path(file)
         subject = _subject(finding)
         description = f"{finding.rule} {finding.message}" + (f" ({subject})" if subject else "")
         entries.append(

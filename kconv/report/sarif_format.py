@@ -66,8 +66,8 @@ def _bare_descriptor(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: int) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(finding.location.file)}}
+def _result(finding: Finding, index: int, uri: str) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if finding.location.line is not None:
         region: dict[str, Any] = {"startLine": finding.location.line}
         if finding.location.column is not None:
@@ -95,11 +95,16 @@ def to_data(result: LintResult) -> dict[str, Any]:
     descriptors = [_descriptor(spec) for spec in sorted(result.rules, key=lambda s: s.id)]
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
     results = []
+    uris: dict[str, str] = {}  # a file has many findings: quote its path once
     for finding in result.findings:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
             descriptors.append(_bare_descriptor(finding))
-        results.append(_result(finding, index[finding.rule]))
+        file = finding.location.file
+        uri = uris.get(file)
+        if uri is None:
+            uri = uris[file] = artifact_uri(file)
+        results.append(_result(finding, index[finding.rule], uri))
     driver = {
         "name": "kconv",
         "version": __version__,
