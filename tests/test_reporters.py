@@ -148,6 +148,27 @@ def test_json_is_written_as_its_data_with_one_line_per_finding(result: LintResul
     assert len(lines) == len(result.findings) + 11  # braces, summary: 5 keys and 2 lines
 
 
+def _sarif_as_its_data(result: LintResult) -> str:
+    from kconv.report.pretty_json import dumps
+    from kconv.report.sarif_format import to_data
+
+    return dumps(to_data(result), expand=6)
+
+
+def test_sarif_is_written_as_its_data(result: LintResult) -> None:
+    edge = [
+        Finding("KC004", "unreadable-file", Severity.ERROR, "", Location("bin.yaml")),
+        Finding("KC009", "internal-error", Severity.ERROR, 'a "q"\n', Location("<stdin>", 4)),
+        Finding("KC101", "x", Severity.INFO, "é", Location("/abs/x y.yaml", 1, 1), "Pod", "ns"),
+    ]
+    for report in (
+        result,
+        LintResult(findings=[], files=0, objects=0),
+        LintResult(findings=edge, files=3, objects=1),
+    ):
+        assert render(report, "sarif") == _sarif_as_its_data(report)
+
+
 def test_pretty_json_fully_expanded_is_json_dumps_indent_2() -> None:
     from kconv.report.pretty_json import dumps
 
@@ -210,6 +231,7 @@ def test_every_format_survives_any_message(message: str, file: str) -> None:
     assert render(result, "json") == _json_as_its_data(result)
     sarif = json.loads(render(result, "sarif"))
     assert sarif["runs"][0]["results"][0]["message"]["text"] == message
+    assert render(result, "sarif") == _sarif_as_its_data(result)
     root = ElementTree.fromstring(render(result, "junit"))  # always well-formed XML
     assert root.find("testsuite/testcase/failure") is not None
     github = render(result, "github")

@@ -7,12 +7,13 @@ with line and column. No timestamps or absolute machine paths are added, so outp
 
 from __future__ import annotations
 
+import json
 import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kconv.lint.rule import Finding, RuleSpec, Severity
-from kconv.report.pretty_json import dumps
+from kconv.report.pretty_json import compact, dumps
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kconv/kconv"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_quote = json.encoder.encode_basestring  # a JSON string literal (C), as the encoder writes
 
 
 def artifact_uri(path: str) -> str:
@@ -121,4 +123,29 @@ def to_data(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    return dumps(to_data(result), expand=6)
+    """`dumps(to_data(result), expand=6)`, with each result written directly (building and
+    walking a dict per finding took three times as long; a test checks both agree)."""
+    data = to_data(result)
+    run = data["runs"][0]
+    results = run["results"]
+    if not results:
+        return dumps(data, expand=6)
+    run["results"] = []
+    text = dumps(data, expand=6)
+    head, _, tail = text.rpartition('"results": []')  # the run's last key
+    lines = ",\n        ".join(_result_text(item) for item in results)
+    return f'{head}"results": [\n        {lines}\n      ]{tail}'
+
+
+def _result_text(result: dict[str, Any], quote: Any = _quote) -> str:
+    """One result (`_result`) as `dumps` lays it out at its depth: its keys, `message` and
+    `locations` on lines of their own, each location on one line."""
+    [location] = result["locations"]
+    return (
+        f'{{\n          "ruleId": {quote(result["ruleId"])},'
+        f'\n          "ruleIndex": {int(result["ruleIndex"])},'
+        f'\n          "level": {quote(result["level"])},'
+        f'\n          "message": {{\n            "text": {quote(result["message"]["text"])}'
+        f'\n          }},\n          "locations": [\n            {compact(location)}'
+        f"\n          ]\n        }}"
+    )
