@@ -165,3 +165,16 @@ def test_cli_format_gitlab(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert data
     assert {entry["check_name"] for entry in data} == {"KC101 privileged-container"}
     assert {entry["location"]["path"] for entry in data} == {path}
+
+
+def test_render_writes_exactly_its_data() -> None:
+    from kconv.report.pretty_json import dumps
+
+    results = [
+        _result(),
+        _result(_finding(), _finding(line=30), _finding("KC001", line=None, kind=None)),
+        _result(_finding(message='quote " backslash \\ é \u2028 tab\t'), _finding(file="<stdin>")),
+    ]
+    for result in results:
+        assert render(result) == dumps(to_data(result), expand=1)
+        assert json.loads(render(result)) == to_data(result)

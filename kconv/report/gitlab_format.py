@@ -10,7 +10,9 @@ above it move; identical findings get an occurrence number to stay unique.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from kconv.lint.rule import Finding, Severity
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 # Code Climate categories by rule series: KC1 security, KC3 hygiene, the rest correctness.
 CATEGORIES = {"KC1": "Security", "KC3": "Style"}
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+_quote = json.encoder.encode_basestring  # a JSON string literal (C), as the encoder writes
 
 
 def report_path(file: str, root: str | None = None) -> str:
@@ -56,11 +59,10 @@ def _fingerprint(finding: Finding, path: str, seen: dict[str, int]) -> str:
     return hashlib.sha256(f"{identity}\x1f{seen[digest]}".encode()).hexdigest()
 
 
-def to_data(result: LintResult) -> list[dict[str, Any]]:
-    """The report as plain data (what `render` serialises)."""
+def _issues(result: LintResult) -> Iterator[tuple[str, str, str, str, str, str, int]]:
+    """(check_name, description, category, severity, fingerprint, path, line) per finding."""
     seen: dict[str, int] = {}
     paths: dict[str, str] = {}  # a file has many findings: relpath once per file
-    entries = []
     for finding in result.findings:
         file = finding.location.file
         path = paths.get(file)
@@ -68,19 +70,44 @@ def to_data(result: LintResult) -> list[dict[str, Any]]:
             path = paths[file] = report_path(file)
         subject = _subject(finding)
         description = f"{finding.rule} {finding.message}" + (f" ({subject})" if subject else "")
-        entries.append(
-            {
-                "type": "issue",
-                "check_name": f"{finding.rule} {finding.name}",
-                "description": description,
-                "categories": [CATEGORIES.get(finding.rule[:3], "Bug Risk")],
-                "severity": SEVERITIES[finding.severity],
-                "fingerprint": _fingerprint(finding, path, seen),
-                "location": {"path": path, "lines": {"begin": finding.location.line or 1}},
-            }
+        yield (
+            f"{finding.rule} {finding.name}",
+            description,
+            CATEGORIES.get(finding.rule[:3], "Bug Risk"),
+            SEVERITIES[finding.severity],
+            _fingerprint(finding, path, seen),
+            path,
+            finding.location.line or 1,
         )
-    return entries
+
+
+def to_data(result: LintResult) -> list[dict[str, Any]]:
+    """The report as plain data (what `render` serialises)."""
+    return [
+        {
+            "type": "issue",
+            "check_name": check_name,
+            "description": description,
+            "categories": [category],
+            "severity": severity,
+            "fingerprint": fingerprint,
+            "location": {"path": path, "lines": {"begin": line}},
+        }
+        for check_name, description, category, severity, fingerprint, path, line in _issues(result)
+    ]
 
 
 def render(result: LintResult, *, color: bool = False) -> str:
-    return dumps(to_data(result), expand=1)
+    """`dumps(to_data(result), expand=1)`, each entry written directly as one line (a test
+    checks both agree)."""
+    if not result.findings:
+        return dumps([], expand=1)
+    quote = _quote
+    lines = ",\n  ".join(
+        f'{{"type": "issue", "check_name": {quote(check_name)}, '
+        f'"description": {quote(description)}, "categories": [{quote(category)}], '
+        f'"severity": {quote(severity)}, "fingerprint": {quote(fingerprint)}, '
+        f'"location": {{"path": {quote(path)}, "lines": {{"begin": {int(line)}}}}}}}'
+        for check_name, description, category, severity, fingerprint, path, line in _issues(result)
+    )
+    return f"[\n  {lines}\n]\n"
