@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,8 @@ def test_every_format_survives_any_message(message: str, file: str) -> None:
     assert sarif["runs"][0]["results"][0]["message"]["text"] == message
     assert render(result, "sarif") == _sarif_as_its_data(result)
     root = ElementTree.fromstring(render(result, "junit"))  # always well-formed XML
+    if sys.version_info[:2] == (3, 11):
+        assert render(result, "junit") == _junit_with_elementtree(result)
     assert root.find("testsuite/testcase/failure") is not None
     github = render(result, "github")
     assert github.count("\n") == 1 and github.startswith("::error file=")
@@ -260,3 +263,70 @@ def test_sarif_edge_findings_validate() -> None:
     assert locations[1]["region"] == {"startLine": 4}
     assert locations[2]["artifactLocation"]["uri"] == "file:///abs/x%20y.yaml"
     assert [result["level"] for result in run["results"]] == ["error", "error", "note"]
+
+
+def _junit_with_elementtree(result: LintResult) -> str:
+    """The JUnit report built as an ElementTree (the implementation the direct writer
+    replaced, kept as the oracle)."""
+    from itertools import groupby
+
+    from kconv.report.junit_format import _xml_text
+
+    total = len(result.findings)
+    root = ElementTree.Element(
+        "testsuites", name="kconv lint", tests=str(max(total, 1)), failures=str(total)
+    )
+    if not result.findings:
+        suite = ElementTree.SubElement(
+            root, "testsuite", name="kconv lint", tests="1", failures="0"
+        )
+        ElementTree.SubElement(suite, "testcase", name="no problems found", classname="kconv")
+    for file, group in groupby(result.findings, key=lambda finding: finding.location.file):
+        findings = list(group)
+        suite = ElementTree.SubElement(
+            root,
+            "testsuite",
+            name=_xml_text(file),
+            tests=str(len(findings)),
+            failures=str(len(findings)),
+        )
+        for item in findings:
+            where = str(item.location)
+            subject = f"{item.kind} {item.object_name}" if item.kind else "file"
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                name=_xml_text(f"{item.rule} {item.name} ({subject}) at {where}"),
+                classname=_xml_text(file),
+                file=_xml_text(file),
+            )
+            if item.location.line is not None:
+                case.set("line", str(item.location.line))
+            failure = ElementTree.SubElement(
+                case, "failure", message=_xml_text(item.message), type=str(item.severity)
+            )
+            detail = f"{where}: {item.severity} {item.rule} {item.message}"
+            failure.text = _xml_text(detail + (f"\nfix: {item.fix}" if item.fix else ""))
+    ElementTree.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, "unicode") + "\n"
+
+
+def test_junit_is_what_elementtree_writes(result: LintResult) -> None:
+    tricky = "a & b < c > d \"e\" 'f'\r\n\tg \x00\x1f \ud800 é \U0001f600"
+    edge = [
+        Finding("KC001", "yaml-syntax-error", Severity.ERROR, tricky, Location("a&<b>.yaml")),
+        Finding(
+            "KC101", "x", Severity.INFO, "m", Location('q"t.yaml', 3, 4), "Pod", "ns", "p", tricky
+        ),
+        Finding("KC101", "x", Severity.WARNING, "", Location('q"t.yaml', 5), "Pod", None, None),
+    ]
+    for report in (
+        result,
+        LintResult(findings=[], files=0, objects=0),
+        LintResult(findings=edge, files=2, objects=1),
+    ):
+        written = render(report, "junit")
+        reference = _junit_with_elementtree(report)
+        assert ElementTree.canonicalize(written) == ElementTree.canonicalize(reference)
+        if sys.version_info[:2] == (3, 11):  # the layout ElementTree gives on this version
+            assert written == reference
