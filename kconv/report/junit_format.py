@@ -22,35 +22,22 @@ def _xml_text(text: str) -> str:
     return _INVALID_XML.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
-def _attribute(text: str) -> str:
-    """An attribute value escaped as ElementTree escapes it."""
-    text = _xml_text(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+# What ElementTree escapes, in its order: in element text, and in attribute values
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (
+    *_TEXT_ESCAPES,
+    ('"', "&quot;"),
+    ("\r", "&#13;"),
+    ("\n", "&#10;"),
+    ("\t", "&#09;"),
+)
 
 
-def _content(text: str) -> str:
-    """Element text escaped as ElementTree escapes it."""
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
     text = _xml_text(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    for char, entity in escapes:
+        if char in text:
+            text = text.replace(char, entity)
     return text
 
 
@@ -70,7 +57,7 @@ def render(result: LintResult, *, color: bool = False) -> str:
         )
     for file, group in groupby(result.findings, key=lambda finding: finding.location.file):
         findings = list(group)
-        escaped = _attribute(file)
+        escaped = _escaped(file, _ATTRIBUTE_ESCAPES)
         out.append(
             f'\n  <testsuite name="{escaped}" tests="{len(findings)}" failures="{len(findings)}">'
         )
@@ -78,14 +65,15 @@ def render(result: LintResult, *, color: bool = False) -> str:
             location = finding.location
             where = str(location)
             subject = f"{finding.kind} {finding.object_name}" if finding.kind else "file"
-            name = _attribute(f"{finding.rule} {finding.name} ({subject}) at {where}")
+            title = f"{finding.rule} {finding.name} ({subject}) at {where}"
+            name = _escaped(title, _ATTRIBUTE_ESCAPES)
             line = f' line="{location.line}"' if location.line is not None else ""
             detail = f"{where}: {finding.severity} {finding.rule} {finding.message}"
             detail += f"\nfix: {finding.fix}" if finding.fix else ""
             out.append(
                 f'\n    <testcase name="{name}" classname="{escaped}" file="{escaped}"{line}>'
-                f'\n      <failure message="{_attribute(finding.message)}" '
-                f'type="{finding.severity}">{_content(detail)}</failure>'
+                f'\n      <failure message="{_escaped(finding.message, _ATTRIBUTE_ESCAPES)}" '
+                f'type="{finding.severity}">{_escaped(detail, _TEXT_ESCAPES)}</failure>'
                 "\n    </testcase>"
             )
         out.append("\n  </testsuite>")
