@@ -31,7 +31,7 @@ from typing import Any
 from kconv.lint.engine import LintResult
 from kconv.lint.rule import Finding, Severity, quick_finding
 from kconv.manifests import ManifestSet, Source, load_source
-from kconv.model.location import Location, quick_location
+from kconv.model.location import quick_location
 
 # a worker per this many bytes of input at most: below, starting workers costs more than it
 # saves (2 workers: as fast as one process at 124 KB, 10% faster at 200 KB, 17% at 412 KB)
@@ -344,7 +344,7 @@ def _lint_chunks(
             by_file[index] = own.objects[start:]
         connection.send(("parsed", len(chunk)))
     bodies = [
-        (index, [(*_place(obj.location()), obj.document_index, obj.body) for obj in objects])
+        (index, [(obj.location(), obj.document_index, obj.body) for obj in objects])
         for index, objects in by_file.items()
         if objects
     ]
@@ -355,11 +355,9 @@ def _lint_chunks(
     def receive() -> list[K8sObject]:
         for _ in range(connection.recv()):
             for index, items in pickle.loads(connection.recv_bytes()):
-                source = files[index]
-                file = source if isinstance(source, str) else source[0]
                 by_file[index] = [
-                    K8sObject(body, file, PositionIndex.at(Location(file, line, col), body), number)
-                    for line, col, number, body in items
+                    K8sObject(body, where.file, PositionIndex.at(where, body), number)
+                    for where, number, body in items
                 ]
         return [obj for index in sorted(by_file) for obj in by_file[index]]
 
@@ -390,10 +388,6 @@ class _Arriving(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._all())
-
-
-def _place(location: Location) -> tuple[int | None, int | None]:
-    return location.line, location.column
 
 
 def _encode_finding(finding: Finding) -> Encoded:

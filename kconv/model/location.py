@@ -104,7 +104,7 @@ class PositionIndex:
     @classmethod
     def at(cls, location: Location, data: Any) -> PositionIndex:
         """An index that knows only where `data` starts: every pointer is placed there."""
-        return cls(location.file, (location.line or 0) * _COLUMNS + (location.column or 0), data)
+        return cls(location.file, pos_node(location.line or 0, location.column or 0), data)
 
     def _walk(self, pointer: str) -> tuple[PosNode, bool, Any]:
         """(node for `pointer`, True, its data), or its nearest existing ancestor, False and
