@@ -281,3 +281,34 @@ def test_a_prefix_in_config_rules_is_an_error() -> None:
     config = parse_config("rules:\n  TE1: {severity: info}\n", "c.yaml")
     with pytest.raises(ConfigError, match="'TE1' in config rules names several rules"):
         choose_rules([FLAG, DEPLOY_ONLY], config)
+
+
+def test_a_run_checked_chunk_by_chunk_equals_one_lint() -> None:
+    """`start` + `check_local` on each part as it is loaded + `finish` (what a worker of
+    `--jobs` does) gives the findings, counts and suppressions of `lint` on everything."""
+    from pathlib import Path
+
+    from kconv.lint.engine import start
+    from kconv.manifests import discover, load_file
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+    files = discover([str(fixtures)])
+    whole = ManifestSet()
+    for file in files:
+        load_file(whole, file)
+    expected = lint(whole, select=["ALL"])
+    growing = ManifestSet()
+    run = start(growing, select=["ALL"])
+    for first in range(0, len(files), 7):
+        done = len(growing.objects)
+        for file in files[first : first + 7]:
+            load_file(growing, file)
+        run.check_local(growing.objects[done:])
+    result = run.finish()
+    assert result.findings == expected.findings
+    assert (result.files, result.objects, result.suppressed) == (
+        expected.files,
+        expected.objects,
+        expected.suppressed,
+    )
+    assert len(result.findings) > 100 and result.suppressed > 0

@@ -403,3 +403,40 @@ def test_with_other_threads_running_workers_are_spawned_not_forked(
         stop.set()
         other.join()
     assert _report(jobs) == _report(lint(load_paths(files)))
+
+
+@needs_fork
+def test_two_sources_of_one_name_in_two_workers(
+    spied: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers group findings by file and the parent sorts the groups: a name that two
+    workers have (two inputs called <stdin>, say) is still sorted as one process sorts it."""
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # one file per chunk: 0, 1 to one worker
+    privileged = (
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: p%d}\n"
+        b"spec: {containers: [{name: c, image: busybox,"
+        b" securityContext: {privileged: true}}]}\n"
+    )
+    sources = [
+        ("same.yaml", b"\n\n" + privileged % 1),
+        ("other.yaml", privileged % 2),
+        ("same.yaml", privileged % 3),  # goes to the second worker: its finding comes first
+        ("zzz.yaml", privileged % 4),
+    ]
+    serial = parallel.lint_files(sources, jobs=1)
+    jobs = parallel.lint_files(sources, jobs=2)
+    assert spied == [2]
+    assert _report(jobs) == _report(serial)
+    lines = [(f.location.file, f.location.line) for f in jobs.findings if f.rule == "KC101"]
+    assert lines == [("other.yaml", 4), ("same.yaml", 4), ("same.yaml", 6), ("zzz.yaml", 4)]
+
+
+def test_bodies_travel_by_marshal_and_by_pickle_when_needed() -> None:
+    from kconv.yamlio import Tagged
+
+    plain = [(3, [(("a.yaml", 1, 0), 0, {"kind": "Pod", "n": [1, 2.5, True, None]})])]
+    packed = parallel._pack(plain)
+    assert packed[:1] == b"m" and parallel._unpack(packed) == plain
+    custom = [(0, [(("a.yaml", 1, 0), 0, {"kind": Tagged("!x", "y")})])]
+    packed = parallel._pack(custom)
+    assert packed[:1] == b"p" and parallel._unpack(packed) == custom

@@ -92,30 +92,50 @@ def lint(
     configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
     says the run sees only part of the file set (`--shard`): cross-object checks then do not
     report absences (see LintContext.partial). `context_objects` are the objects that
-    cross-object checks see (default: those of `manifests`; a worker process of
-    kconv.lint.parallel checks its share of the run with every object of the run as context).
+    cross-object checks see (default: those of `manifests`).
     """
+    run = start(
+        manifests,
+        config=config,
+        select=select,
+        ignore=ignore,
+        kubernetes_version=kubernetes_version,
+        suppressions=suppressions,
+        rules=rules,
+        partial=partial,
+    )
+    if context_objects is not None:
+        run.context.objects = context_objects
+    run.check_local(manifests.objects)
+    return run.finish()
+
+
+def start(
+    manifests: ManifestSet,
+    *,
+    config: LintConfig | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    kubernetes_version: str | None = None,
+    suppressions: bool | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+    partial: bool = False,
+) -> Run:
+    """A run of `lint` (same options) that checks objects as they are added to `manifests`:
+    `run.check_local(new_objects)` after each addition, then `run.finish()` once everything
+    is loaded (and `run.context.objects` holds every object cross-object checks should see).
+    A worker process of kconv.lint.parallel checks each chunk of files as it parses it."""
     from kconv.lint.registry import load_rules
 
     config = config or LintConfig()
     all_rules = list(rules) if rules is not None else load_rules(config.custom_rules)
     chosen = choose_rules(all_rules, config, select, ignore)
     version = kubernetes_version or config.kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    version = str(version).removeprefix("v")
     use_suppressions = config.suppressions if suppressions is None else suppressions
-    runner = _Run(
-        chosen, all_rules, config, manifests, str(version).removeprefix("v"), use_suppressions
-    )
-    runner.context.partial = partial
-    if context_objects is not None:
-        runner.context.objects = context_objects
-    findings = runner.run()
-    return LintResult(
-        findings=sorted(findings, key=lambda finding: finding.sort_key),
-        files=len(manifests.files),
-        objects=len(manifests.objects),
-        rules=[spec for spec, _ in chosen],
-        suppressed=runner.suppressed,
-    )
+    run = Run(chosen, all_rules, config, manifests, version, use_suppressions)
+    run.context.partial = partial
+    return run
 
 
 def choose_rules(
@@ -187,7 +207,11 @@ def _enabled(overrides: Mapping[str, Any], spec: RuleSpec) -> bool | None:
     return None if override is None else override.enabled
 
 
-class _Run:
+class Run:
+    """One lint run (see `start`): rules chosen and bound, findings collected as objects are
+    checked. Rules that read only their own object run in `check_local`, cross-object rules
+    in `finish`, once every object is known."""
+
     def __init__(
         self,
         chosen: Sequence[tuple[RuleSpec, Mapping[str, Any]]],
@@ -200,7 +224,6 @@ class _Run:
         self.config = config
         self.manifests = manifests
         self.suppressions = suppressions
-        self.comments = CommentIndex(manifests.ignore_comments if suppressions else {})
         self.context = LintContext(objects=manifests.objects, kubernetes_version=version)
         self.load_rules = {
             str(params.get("problem")): spec
@@ -214,16 +237,24 @@ class _Run:
         self.rules_by_id = {spec.id: spec for spec, _ in chosen}
         self.audit = SuppressionAudit(all_rules, self.rules_by_id)
         self.suppressed = 0
+        self.findings: list[Finding] = []
+        bound = self._bind(self.findings)
+        self._local = [pair for pair in bound if not _reads_others(pair[0])]
+        self._cross = [pair for pair in bound if _reads_others(pair[0])]
 
-    def run(self) -> list[Finding]:
+    def check_local(self, objects: Sequence[K8sObject]) -> None:
+        """Run the rules that read only the object they check on `objects`."""
+        self._check_objects(self._local, objects, self.findings)
+
+    def finish(self) -> LintResult:
+        """Run the cross-object rules on every object of `manifests`, add load problems and
+        the suppression audit, drop what is suppressed, and sort."""
         findings: list[Finding] = []
         self._load_problem_findings(findings)
-        bound = self._bind(findings)
-        # first the rules that read only the object they check, then those that read others:
-        # a worker process (kconv.lint.parallel) receives the run's other objects meanwhile
-        self._check_objects([pair for pair in bound if not _reads_others(pair[0])], findings)
-        self._check_objects([pair for pair in bound if _reads_others(pair[0])], findings)
-        kept = [finding for finding in findings if self._keep(finding)]
+        findings += self.findings
+        self._check_objects(self._cross, self.manifests.objects, findings)
+        comments = CommentIndex(self.manifests.ignore_comments if self.suppressions else {})
+        kept = [finding for finding in findings if self._keep(finding, comments)]
         audit = self.audit.findings(
             self.manifests.objects,
             self.manifests.ignore_comments,
@@ -232,19 +263,29 @@ class _Run:
         )
         # audit findings are not themselves suppressible by comments (a comment could hide
         # the report about itself); configuration (ignore, per-path-ignores) still applies
-        return kept + [
+        kept += [
             finding
             for finding in audit
             if not self._path_ignored(finding, self.rules_by_id[finding.rule])
         ]
+        return LintResult(
+            findings=sorted(kept, key=lambda finding: finding.sort_key),
+            files=len(self.manifests.files),
+            objects=len(self.manifests.objects),
+            rules=list(self.rules_by_id.values()),
+            suppressed=self.suppressed,
+        )
 
     def _check_objects(
-        self, bound: Sequence[tuple[RuleSpec, CheckFn]], findings: list[Finding]
+        self,
+        bound: Sequence[tuple[RuleSpec, CheckFn]],
+        objects: Sequence[K8sObject],
+        findings: list[Finding],
     ) -> None:
-        """Run the `bound` rules on every object they apply to, minding annotations."""
+        """Run the `bound` rules on the `objects` they apply to, minding annotations."""
         audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
         by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
-        for obj in self.manifests.objects:
+        for obj in objects:
             kind = obj.kind
             applicable = by_kind.get(kind)
             if applicable is None:
@@ -323,14 +364,14 @@ class _Run:
                 )
             )
 
-    def _keep(self, finding: Finding) -> bool:
+    def _keep(self, finding: Finding, comments: CommentIndex) -> bool:
         spec = self.rules_by_id.get(finding.rule)
         if spec is None:  # internal errors are always shown
             return True
         if self._path_ignored(finding, spec):
             self.suppressed += 1
             return False
-        hit = self.comments.match(finding, spec) if self.suppressions else None
+        hit = comments.match(finding, spec) if self.suppressions else None
         if hit is not None:
             self.audit.use_comment(hit)
             self.suppressed += 1
