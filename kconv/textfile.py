@@ -9,7 +9,6 @@ one at once would hold a second, encoded copy of it in memory.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 
 SLICE = 1 << 20
@@ -24,6 +23,8 @@ def write_slices(write: Callable[[str], object], text: str) -> None:
 def write_atomically(path: str, text: str) -> None:
     """Replace the file at `path` by `text` (UTF-8, `\\n` line ends) in one step; OSError on
     failure, with the temporary file removed."""
+    import tempfile  # not at module level: it costs 5 ms, and most runs write no file
+
     directory = os.path.dirname(path) or "."
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=".kconv-", dir=directory)
