@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from kconv.cli import cli, main
 from kconv.lint import parallel
 from kconv.lint.engine import lint
+from kconv.lint.registry import load_rules
+from kconv.lint.rule import CheckFn, RuleSpec, Severity, check
 from kconv.manifests import discover, load_paths
 from kconv.report import render
 
@@ -42,6 +44,12 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(parallel, "_lint_forked", spy)
     return started
+
+
+@check("test-parallel-unpreparable")
+def _unpreparable(params: object) -> CheckFn:
+    """A check whose factory raises."""
+    raise RuntimeError("cannot prepare")
 
 
 def _report(result) -> str:  # type: ignore[no-untyped-def]
@@ -440,3 +448,28 @@ def test_bodies_travel_by_marshal_and_by_pickle_when_needed() -> None:
     custom = [(0, [(("a.yaml", 1, 0), 0, {"kind": Tagged("!x", "y")})])]
     packed = parallel._pack(custom)
     assert packed[:1] == b"p" and parallel._unpack(packed) == custom
+
+
+@needs_fork
+def test_a_check_that_cannot_be_prepared_is_reported_once(spied: list[int], tmp_path: Path) -> None:
+    """An internal error about the run (a check factory that raises) is the parent's to
+    report: one finding, not one per worker."""
+    broken = RuleSpec(
+        id="TP101",
+        name="unpreparable",
+        severity=Severity.WARNING,
+        default=True,
+        kinds=None,
+        summary="s",
+        rationale="r",
+        fix="Fix it.",
+        check="test-parallel-unpreparable",
+    )
+    files = _corpus(tmp_path / "corpus", 30)
+    rules = [*load_rules(), broken]
+    serial = lint(load_paths(files), rules=rules)
+    jobs = parallel.lint_files(files, jobs=2, rules=rules)
+    assert spied == [2]
+    assert _report(jobs) == _report(serial)
+    crashes = [f for f in jobs.findings if f.rule == "KC009" and "TP101" in f.message]
+    assert len(crashes) == 1

@@ -237,8 +237,10 @@ class Run:
         self.rules_by_id = {spec.id: spec for spec, _ in chosen}
         self.audit = SuppressionAudit(all_rules, self.rules_by_id)
         self.suppressed = 0
-        self.findings: list[Finding] = []
-        bound = self._bind(self.findings)
+        self.findings: list[Finding] = []  # of check_local
+        # about the run rather than an object: a check that could not be prepared
+        self.run_findings: list[Finding] = []
+        bound = self._bind(self.run_findings)
         self._local = [pair for pair in bound if not _reads_others(pair[0])]
         self._cross = [pair for pair in bound if _reads_others(pair[0])]
 
@@ -251,6 +253,7 @@ class Run:
         the suppression audit, drop what is suppressed, and sort."""
         findings: list[Finding] = []
         self._load_problem_findings(findings)
+        findings += self.run_findings
         findings += self.findings
         self._check_objects(self._cross, self.manifests.objects, findings)
         comments = CommentIndex(self.manifests.ignore_comments if self.suppressions else {})

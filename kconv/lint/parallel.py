@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kconv.lint.engine import LintResult
+from kconv.lint.engine import LintResult, Run
 from kconv.lint.rule import Finding, Severity, quick_finding
 from kconv.manifests import ManifestSet, Source, load_source
 from kconv.model.location import quick_location
@@ -190,15 +190,14 @@ def _lint_forked(
 ) -> LintResult:
     import multiprocessing
 
-    from kconv.lint.config import LintConfig
-    from kconv.lint.engine import choose_rules
-    from kconv.lint.registry import load_rules
+    from kconv.lint.engine import start
 
-    config = options.get("config") or LintConfig()
-    # choose the rules here first: a configuration error stops the run before any worker
-    # starts, and the workers inherit the rules already read
-    select, ignore = options.get("select", ()), options.get("ignore", ())
-    chosen = choose_rules(load_rules(config.custom_rules), config, select, ignore)
+    # prepare the run here (rules chosen, checks bound): a configuration error stops the run
+    # before any worker starts, and every worker inherits the run, each filling its own copy
+    run = start(ManifestSet(), **options)
+    # findings about the run itself (a check that could not be prepared) are reported here,
+    # once, rather than by every worker
+    run_findings, run.run_findings = run.run_findings, []
     context = multiprocessing.get_context("fork")
     started: list[tuple[Any, Any]] = []
     try:
@@ -207,7 +206,7 @@ def _lint_forked(
         with quiet_gc():
             for _ in range(workers):
                 ours, theirs = context.Pipe()
-                process = context.Process(target=_work, args=(theirs, files, options), daemon=True)
+                process = context.Process(target=_work, args=(theirs, files, run), daemon=True)
                 process.start()
                 theirs.close()
                 started.append((process, ours))
@@ -219,10 +218,10 @@ def _lint_forked(
                 process.terminate()
             process.join()
     return LintResult(
-        findings=_merge(result[0] for result in results),
+        findings=_merge([_group(run_findings), *(result[0] for result in results)]),
         files=sum(result[2] for result in results),
         objects=sum(result[3] for result in results),
-        rules=[spec for spec, _ in chosen],
+        rules=list(run.rules_by_id.values()),
         suppressed=sum(result[1] for result in results),
     )
 
@@ -306,14 +305,14 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
 # -- a worker -----------------------------------------------------------------------------------
 
 
-def _work(connection: Any, files: Sequence[Source], options: dict[str, Any]) -> None:
+def _work(connection: Any, files: Sequence[Source], run: Run) -> None:
     """A worker's life (see the module's docstring)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
-            result, _parsed = _lint_chunks(connection, files, options)
+            result, _parsed = _lint_chunks(connection, files, run)
             connection.send(("done", result))
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
@@ -326,15 +325,13 @@ def _work(connection: Any, files: Sequence[Source], options: dict[str, Any]) -> 
 
 
 def _lint_chunks(
-    connection: Any, files: Sequence[Source], options: dict[str, Any]
+    connection: Any, files: Sequence[Source], run: Run
 ) -> tuple[tuple[list[Encoded], int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
-    from kconv.lint.engine import start
     from kconv.model.k8s import K8sObject
     from kconv.model.location import PositionIndex, pos_node
 
-    own = ManifestSet()
-    run = start(own, **options)
+    own = run.manifests
     by_file: dict[int, list[K8sObject]] = {}
     while chunk := connection.recv():
         first = len(own.objects)
@@ -425,13 +422,25 @@ def _merge(parts: Iterable[list[Group]]) -> list[Finding]:
     return findings
 
 
+def _group(findings: Sequence[Finding]) -> list[Group]:
+    """Sorted findings as (file, its findings) groups."""
+    from itertools import groupby
+
+    ordered = sorted(findings, key=lambda finding: finding.sort_key)
+    return [(file, list(items)) for file, items in groupby(ordered, key=_file_of)]
+
+
+def _file_of(finding: Finding) -> str:
+    return finding.location.file
+
+
 def _encode_groups(findings: Sequence[Finding]) -> list[tuple[str, list[Encoded]]]:
     """Sorted findings as (file, [finding as a tuple without its file]) groups."""
     from itertools import groupby
 
     return [
         (file, [_encode_finding(finding) for finding in items])
-        for file, items in groupby(findings, key=lambda finding: finding.location.file)
+        for file, items in groupby(findings, key=_file_of)
     ]
 
 
