@@ -75,35 +75,12 @@ class LintResult:
 def lint(
     manifests: ManifestSet,
     *,
-    config: LintConfig | None = None,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    kubernetes_version: str | None = None,
-    suppressions: bool | None = None,
-    rules: Sequence[RuleSpec] | None = None,
-    partial: bool = False,
     context_objects: Sequence[K8sObject] | None = None,
+    **options: Any,
 ) -> LintResult:
-    """Lint everything in `manifests`.
-
-    `select` (command-line selectors) replaces the configuration's `select` and per-rule
-    `enabled` switches; `ignore` adds to the configuration's; the most specific selector wins
-    (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
-    configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
-    says the run sees only part of the file set (`--shard`): cross-object checks then do not
-    report absences (see LintContext.partial). `context_objects` are the objects that
-    cross-object checks see (default: those of `manifests`).
-    """
-    run = start(
-        manifests,
-        config=config,
-        select=select,
-        ignore=ignore,
-        kubernetes_version=kubernetes_version,
-        suppressions=suppressions,
-        rules=rules,
-        partial=partial,
-    )
+    """Lint everything in `manifests`; `options` are those of `start`. `context_objects` are
+    the objects that cross-object checks see (default: those of `manifests`)."""
+    run = start(manifests, **options)
     if context_objects is not None:
         run.context.objects = context_objects
     run.check_local(manifests.objects)
@@ -121,10 +98,18 @@ def start(
     rules: Sequence[RuleSpec] | None = None,
     partial: bool = False,
 ) -> Run:
-    """A run of `lint` (same options) that checks objects as they are added to `manifests`:
-    `run.check_local(new_objects)` after each addition, then `run.finish()` once everything
-    is loaded (and `run.context.objects` holds every object cross-object checks should see).
-    A worker process of kconv.lint.parallel checks each chunk of files as it parses it."""
+    """A lint run that checks objects as they are added to `manifests`: `run.check_local(new)`
+    after each addition, then `run.finish()` once everything is loaded (and
+    `run.context.objects` holds every object cross-object checks should see). `lint` does all
+    three at once; a worker of kconv.lint.parallel checks each chunk of files as it parses it.
+
+    `select` (command-line selectors) replaces the configuration's `select` and per-rule
+    `enabled` switches; `ignore` adds to the configuration's; the most specific selector wins
+    (see kconv.lint.selection). `suppressions=False` ignores every suppression (default: the
+    configuration's `suppressions`). `rules` replaces the registry (for tests). `partial=True`
+    says the run sees only part of the file set (`--shard`): cross-object checks then do not
+    report absences (see LintContext.partial).
+    """
     from kconv.lint.registry import load_rules
 
     config = config or LintConfig()
