@@ -226,8 +226,8 @@ class Run:
         # about the run rather than an object: a check that could not be prepared
         self.run_findings: list[Finding] = []
         bound = self._bind(self.run_findings)
-        self._local = [pair for pair in bound if not _reads_others(pair[0])]
-        self._cross = [pair for pair in bound if _reads_others(pair[0])]
+        self._local = _RuleSet([pair for pair in bound if not _reads_others(pair[0])])
+        self._cross = _RuleSet([pair for pair in bound if _reads_others(pair[0])])
 
     def check_local(self, objects: Sequence[K8sObject]) -> None:
         """Run the rules that read only the object they check on `objects`."""
@@ -265,20 +265,12 @@ class Run:
         )
 
     def _check_objects(
-        self,
-        bound: Sequence[tuple[RuleSpec, CheckFn]],
-        objects: Sequence[K8sObject],
-        findings: list[Finding],
+        self, rules: _RuleSet, objects: Sequence[K8sObject], findings: list[Finding]
     ) -> None:
-        """Run the `bound` rules on the `objects` they apply to, minding annotations."""
+        """Run the `rules` on the `objects` they apply to, minding annotations."""
         audit_unused = self.suppressions and UNUSED_SUPPRESSION_CHECK in self.engine_rules
-        by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
         for obj in objects:
-            kind = obj.kind
-            applicable = by_kind.get(kind)
-            if applicable is None:
-                applicable = [pair for pair in bound if kind_matches(kind, pair[0].kinds)]
-                by_kind[kind] = applicable
+            applicable = rules.for_kind(obj.kind)
             # only annotations suppress a rule on an object: skip the lookups when it has none
             annotated = self.suppressions and bool(obj.annotations)
             if not annotated:
@@ -380,6 +372,21 @@ class Run:
             ):
                 return True
         return False
+
+
+class _RuleSet:
+    """Bound rules, and which of them apply to each kind (worked out once per kind)."""
+
+    def __init__(self, bound: list[tuple[RuleSpec, CheckFn]]) -> None:
+        self.bound = bound
+        self._by_kind: dict[str, list[tuple[RuleSpec, CheckFn]]] = {}
+
+    def for_kind(self, kind: str) -> list[tuple[RuleSpec, CheckFn]]:
+        applicable = self._by_kind.get(kind)
+        if applicable is None:
+            applicable = [pair for pair in self.bound if kind_matches(kind, pair[0].kinds)]
+            self._by_kind[kind] = applicable
+        return applicable
 
 
 def _reads_others(spec: RuleSpec) -> bool:
