@@ -6,8 +6,10 @@
 Each figure is printed with the machine's CPU count and, where issue #6 sets a target, whether
 it passes or misses. Wall times are the median of --repeat runs; the C loader, the serial lint
 and the parallel lint run in interleaved rounds, and their ratios are the median of the rounds'
-ratios (the machine's speed drifts between rounds). Peak memory is the kconv process's own
-maximum resident set size (from wait4).
+ratios (the machine's speed drifts between rounds). Each round also runs the C loader over the
+files split between one process per CPU, all at once: the speed-up that perfectly parallel work
+gets on this machine at that time, the ceiling for `--jobs`. Peak memory is the kconv process's
+own maximum resident set size (from wait4).
 """
 
 from __future__ import annotations
@@ -181,6 +183,18 @@ def run(command: Sequence[str], cwd: Path | None = None) -> tuple[float, int, in
     return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status), cpu
 
 
+def run_together(commands: Sequence[Sequence[str]]) -> float:
+    """Start `commands` at once; return the wall seconds until the last one ends."""
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(list(c), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        for c in commands
+    ]
+    for process in processes:
+        process.wait()
+    return time.perf_counter() - started
+
+
 def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, int]:
     results = [run(command) for _ in range(repeat)]
     return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
@@ -244,10 +258,16 @@ def main() -> int:
         parallel = [*kconv, "lint", "--format", "json", "-o", os.devnull, str(work / "manifests")]
         # interleaved (loader, serial, parallel) rounds: the machine's speed drifts, so each
         # ratio compares runs of the same round, and the median of the rounds is printed
-        rounds = [
-            [run(command) for command in (loader_only, serial, parallel)]
-            for _ in range(options.repeat)
+        # the machine's own speed-up for perfectly parallel work: the C loader over the two
+        # halves of the files in two processes at once (what --jobs can hope for at best)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        shares = [
+            [sys.executable, "-c", C_LOADER_ONLY, *paths[index::cpus]] for index in range(cpus)
         ]
+        rounds = []
+        for _ in range(options.repeat):
+            results = [run(command) for command in (loader_only, serial, parallel)]
+            rounds.append([*results, run_together(shares)])
         loader = statistics.median(r[0][0] for r in rounds)
         lint = statistics.median(r[1][0] for r in rounds)
         jobs = statistics.median(r[2][0] for r in rounds)
@@ -272,6 +292,13 @@ def main() -> int:
         )
         rounds_text = ", ".join(f"{r[1][0] / r[2][0]:.2f}x" for r in rounds)
         print(f"  speed-up of each round    {rounds_text}")
+        capacity = statistics.median(r[0][0] / r[3] for r in rounds)
+        capacity_text = ", ".join(f"{r[0][0] / r[3]:.2f}x" for r in rounds)
+        label = f"C loader in {cpus} processes"
+        print(
+            f"  {label:<26}{' ' * 10}speed-up {capacity:4.2f}x (each round: "
+            f"{capacity_text}; the machine's own, for work that needs no coordination)"
+        )
         print(
             f"  CPU time, all processes   {serial_cpu:7.2f} s with --jobs 1, {parallel_cpu:.2f} s "
             f"with workers ({parallel_cpu / serial_cpu:4.2f}x: the cost of parallelism); "
