@@ -296,7 +296,7 @@ def main() -> int:
         capacity_text = ", ".join(f"{r[0][0] / r[3]:.2f}x" for r in rounds)
         label = f"C loader in {cpus} processes"
         print(
-            f"  {label:<26}{' ' * 10}speed-up {capacity:4.2f}x (each round: "
+            f"  {label:<26}{' ' * 11}speed-up {capacity:4.2f}x (each round: "
             f"{capacity_text}; the machine's own, for work that needs no coordination)"
         )
         print(
