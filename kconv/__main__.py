@@ -1,6 +1,6 @@
 """`python -m kconv` runs the command-line interface."""
 
-from kconv.cli import main
+from kconv.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -2,7 +2,9 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kconv import __version__
@@ -44,3 +46,36 @@ def test_import_is_lean() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _kconv(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "kconv", *args], capture_output=True, check=False)
+
+
+def test_the_process_ends_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
+    """`python -m kconv` ends with os._exit (kconv.cli.run): the exit status is the command's
+    and a large report reaches the pipe whole."""
+    for index in range(150):
+        (tmp_path / f"p{index}.yaml").write_text(
+            f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{index}}}\n"
+            "spec: {containers: [{name: c, image: busybox, securityContext: {privileged: true}}]}\n"
+        )
+    expected = CliRunner().invoke(cli, ["lint", "--format", "json", str(tmp_path)])
+    done = _kconv("lint", "--format", "json", str(tmp_path))
+    assert done.returncode == expected.exit_code == 1
+    assert len(done.stdout) > 100_000  # more than a pipe holds
+    assert done.stdout.decode() == expected.output
+    clean = _kconv("lint", "--select", "KC003", str(tmp_path))
+    assert clean.returncode == 0
+    missing = _kconv("lint", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2
+    assert b"missing.yaml" in missing.stderr and b"Traceback" not in missing.stderr
+
+
+def test_exit_status_follows_the_interpreter(capsys: pytest.CaptureFixture[str]) -> None:
+    from kconv.cli import exit_status
+
+    assert [exit_status(None), exit_status(0), exit_status(1), exit_status(2)] == [0, 0, 1, 2]
+    assert exit_status(256) == 0  # the status is a byte, as for sys.exit(256)
+    assert exit_status("stopped") == 1
+    assert capsys.readouterr().err == "stopped\n"

@@ -7,6 +7,7 @@ stderr and exit code 2; `--debug` shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -138,8 +139,40 @@ def _set_yaml_limits(max_nodes: int | None, max_depth: int | None) -> None:
     )
 
 
+def run() -> None:
+    """The `kconv` console script and `python -m kconv`: `main`, then end the process at once.
+
+    `os._exit` skips the interpreter's teardown, a last garbage collection over everything
+    still referenced and then freeing every module: 7% of the instructions of linting one
+    file, and as much again after a large run. The output streams are flushed first; kconv
+    registers no atexit handlers and leaves no thread running. An exception that escapes
+    `main` (`--debug`) ends the process the usual way. Library callers and tests use `main`.
+    """
+    try:
+        main()
+        status = 0
+    except SystemExit as stop:
+        status = exit_status(stop.code)
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe or stream: nothing more can be written
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
+
+
+def exit_status(code: object) -> int:
+    """The process status for `sys.exit(code)`, as the interpreter computes it (a message is
+    printed to stderr and gives 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Run the command line with `argv` (default: `sys.argv[1:]`); raises SystemExit."""
     import gc
 
     # A command is a short-lived process that builds trees (no cycles): collecting cycles
