@@ -321,7 +321,7 @@ def main() -> int:
         # sandbox hook imports certifi): the interpreter with this sys.path and nothing else.
         no_hooks = (
             f"import sys; sys.path[:] = {[entry for entry in sys.path if entry]!r}; "
-            f"from kconv.cli import main; main(['lint', {paths[0]!r}])"
+            f"sys.argv[1:] = ['lint', {paths[0]!r}]; from kconv.cli import run; run()"
         )
         runs = max(options.repeat, 5)
         bare_small, _, _ = median_run([sys.executable, "-S", "-c", no_hooks], runs)
