@@ -49,7 +49,7 @@ def _dist_info(wheel: Path, name: str) -> str:
 def test_wheel_declares_the_kconv_console_script(wheel: Path) -> None:
     entry_points = configparser.ConfigParser()
     entry_points.read_string(_dist_info(wheel, "entry_points.txt"))
-    assert dict(entry_points["console_scripts"]) == {"kconv": "kconv.cli:main"}
+    assert dict(entry_points["console_scripts"]) == {"kconv": "kconv.cli:run"}
 
 
 def test_version_has_one_source() -> None:
