@@ -19,7 +19,8 @@ from kconv.lint.engine import lint
 from kconv.lint.registry import load_rules
 from kconv.lint.rule import CheckFn, RuleSpec, Severity, check
 from kconv.manifests import discover, load_paths
-from kconv.report import render
+from kconv.report import line_renderer, render
+from kconv.report.text_format import format_finding
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
@@ -38,9 +39,9 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     real = parallel._lint_forked
 
-    def spy(files, workers, chunks, on_parsed, options):  # type: ignore[no-untyped-def]
+    def spy(files, workers, *rest):  # type: ignore[no-untyped-def]
         started.append(workers)
-        return real(files, workers, chunks, on_parsed, options)
+        return real(files, workers, *rest)
 
     monkeypatch.setattr(parallel, "_lint_forked", spy)
     return started
@@ -270,6 +271,54 @@ def test_cli_jobs_output_identical(spied: list[int], tmp_path: Path) -> None:
     assert spied  # --jobs 2 used the workers
 
 
+@needs_fork
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+def test_cli_every_format_is_identical_with_workers(
+    spied: list[int], tmp_path: Path, output_format: str
+) -> None:
+    """Workers render the lines of line-based formats (text, json); the others are rendered
+    by the parent: every report is byte-identical to --jobs 1."""
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 60)
+    outputs = []
+    for jobs in ("1", "2"):
+        command = ["lint", "--jobs", jobs, "--format", output_format, str(corpus)]
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1, result.output
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    assert spied == [2]
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    ("output_format", "color"), [("json", False), ("text", False), ("text", True)]
+)
+def test_workers_render_each_findings_line(
+    spied: list[int], tmp_path: Path, output_format: str, color: bool
+) -> None:
+    from kconv.report import line_renderer
+    from kconv.report.text_format import render as render_text
+
+    files = _corpus(tmp_path / "corpus", 40)
+    render_line = line_renderer(output_format, color=color)
+    assert render_line is not None
+    jobs = parallel.lint_files(files, jobs=2, render_line=render_line)
+    serial = parallel.lint_files(files, jobs=1, render_line=render_line)
+    assert spied == [2] and serial.lines is None  # one process renders when it reports
+    assert jobs.lines == [render_line(finding) for finding in jobs.findings]
+    if output_format == "json":
+        assert render(jobs, "json", lines=jobs.lines) == render(serial, "json")
+    else:
+        assert render_text(jobs, color=color, lines=jobs.lines) == render_text(serial, color=color)
+
+
+def test_formats_without_a_line_renderer() -> None:
+    from kconv.report import FORMATS, line_renderer
+
+    assert [name for name in FORMATS if line_renderer(name) is not None] == ["text", "json"]
+
+
 def test_cli_jobs_must_be_positive(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     result = CliRunner().invoke(cli, ["lint", "--jobs", "0", str(tmp_path / "a.yaml")])
@@ -432,9 +481,10 @@ def test_two_sources_of_one_name_in_two_workers(
         ("zzz.yaml", privileged % 4),
     ]
     serial = parallel.lint_files(sources, jobs=1)
-    jobs = parallel.lint_files(sources, jobs=2)
+    jobs = parallel.lint_files(sources, jobs=2, render_line=line_renderer("text"))
     assert spied == [2]
     assert _report(jobs) == _report(serial)
+    assert jobs.lines == [format_finding(finding) for finding in serial.findings]
     lines = [(f.location.file, f.location.line) for f in jobs.findings if f.rule == "KC101"]
     assert lines == [("other.yaml", 4), ("same.yaml", 4), ("same.yaml", 6), ("zzz.yaml", 4)]
 

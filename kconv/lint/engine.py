@@ -48,6 +48,9 @@ class LintResult:
     objects: int
     rules: list[RuleSpec] = field(default_factory=list)
     suppressed: int = 0
+    # each finding's report line, when workers rendered them (`kconv.lint.parallel.lint_files`
+    # with `render_line`); None otherwise
+    lines: list[str] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)

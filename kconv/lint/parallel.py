@@ -47,7 +47,10 @@ MAX_CHUNK = 64
 GC_THRESHOLD = 100_000
 
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
-Group = tuple[str, list[Finding]]  # a file's findings, in order
+RenderLine = Callable[[Finding], str]  # a report format's line for one finding
+# a file's findings, in order, and their report lines when workers rendered them
+Group = tuple[str, list[Finding], list[str] | None]
+EncodedGroup = tuple[str, list[Encoded], list[str] | None]
 OnParsed = Callable[[int], None]
 
 
@@ -68,18 +71,21 @@ def lint_files(
     *,
     jobs: int | None = None,
     on_parsed: OnParsed | None = None,
+    render_line: RenderLine | None = None,
     **options: Any,
 ) -> LintResult:
     """Lint `files` (paths as `kconv.manifests.discover` lists them, and `(name, content)`
     pairs of input already read) with `jobs` processes (None: one per CPU; 1: this process
     only; fewer when the input is small). `options` are those of `kconv.lint.engine.lint`;
     `on_parsed(n)` is told as each n more files are parsed (for a progress bar). The result is
-    that of linting them all in one process, in this order."""
+    that of linting them all in one process, in this order. With `render_line` (see
+    `kconv.report.line_renderer`), workers also render their findings' report lines, given in
+    `result.lines` (None when no worker ran)."""
     from kconv.lint.engine import lint
 
     workers, chunks = plan(files, default_jobs() if jobs is None else max(1, jobs))
     if workers > 1 and _can_fork():
-        return _lint_forked(files, workers, chunks, on_parsed, options)
+        return _lint_forked(files, workers, chunks, on_parsed, options, render_line)
     with quiet_gc():
         return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
@@ -187,6 +193,7 @@ def _lint_forked(
     chunks: list[list[int]],
     on_parsed: OnParsed | None,
     options: dict[str, Any],
+    render_line: RenderLine | None = None,
 ) -> LintResult:
     import multiprocessing
 
@@ -206,7 +213,9 @@ def _lint_forked(
         with quiet_gc():
             for _ in range(workers):
                 ours, theirs = context.Pipe()
-                process = context.Process(target=_work, args=(theirs, files, run), daemon=True)
+                process = context.Process(
+                    target=_work, args=(theirs, files, run, render_line), daemon=True
+                )
                 process.start()
                 theirs.close()
                 started.append((process, ours))
@@ -217,12 +226,14 @@ def _lint_forked(
             if process.is_alive():
                 process.terminate()
             process.join()
+    findings, lines = _merge([_group(run_findings, render_line), *(r[0] for r in results)])
     return LintResult(
-        findings=_merge([_group(run_findings), *(result[0] for result in results)]),
+        findings=findings,
         files=sum(result[2] for result in results),
         objects=sum(result[3] for result in results),
         rules=list(run.rules_by_id.values()),
         suppressed=sum(result[1] for result in results),
+        lines=lines,
     )
 
 
@@ -305,14 +316,16 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
 # -- a worker -----------------------------------------------------------------------------------
 
 
-def _work(connection: Any, files: Sequence[Source], run: Run) -> None:
+def _work(
+    connection: Any, files: Sequence[Source], run: Run, render_line: RenderLine | None
+) -> None:
     """A worker's life (see the module's docstring)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
-            result, _parsed = _lint_chunks(connection, files, run)
+            result, _parsed = _lint_chunks(connection, files, run, render_line)
             connection.send(("done", result))
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
@@ -325,8 +338,8 @@ def _work(connection: Any, files: Sequence[Source], run: Run) -> None:
 
 
 def _lint_chunks(
-    connection: Any, files: Sequence[Source], run: Run
-) -> tuple[tuple[list[Encoded], int, int, int], Sequence[Any]]:
+    connection: Any, files: Sequence[Source], run: Run, render_line: RenderLine | None = None
+) -> tuple[tuple[list[EncodedGroup], int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
     from kconv.model.k8s import K8sObject
     from kconv.model.location import PositionIndex, pos_node
@@ -364,7 +377,7 @@ def _lint_chunks(
     everything = _Arriving(receive)
     run.context.objects = everything
     result = run.finish()
-    encoded = _encode_groups(result.findings)
+    encoded = _encode_groups(result.findings, render_line)
     return (encoded, result.suppressed, result.files, result.objects), everything
 
 
@@ -412,41 +425,60 @@ class _Arriving(Sequence[Any]):
         return iter(self._all())
 
 
-def _merge(parts: Iterable[list[Group]]) -> list[Finding]:
-    """The findings of every worker in the order of one run's: each worker's are sorted and
-    grouped by file, and a file belongs to one worker, so sorting the groups by file is
-    enough (two sources of one name, which could be in two workers, are sorted in full)."""
+def _merge(parts: Iterable[list[Group]]) -> tuple[list[Finding], list[str] | None]:
+    """The findings of every worker in the order of one run's, and their lines when rendered:
+    each worker's are sorted and grouped by file, and a file belongs to one worker, so sorting
+    the groups by file is enough (two sources of one name, which could be in two workers, are
+    sorted in full)."""
     groups = sorted((group for part in parts for group in part), key=lambda group: group[0])
-    findings = [finding for _, items in groups for finding in items]
-    if len({file for file, _ in groups}) < len(groups):
-        findings.sort(key=lambda finding: finding.sort_key)
-    return findings
+    findings = [finding for _, items, _ in groups for finding in items]
+    rendered = all(lines is not None for _, _, lines in groups)
+    lines = [line for _, _, lines in groups for line in lines or ()] if rendered else None
+    if len({file for file, _, _ in groups}) < len(groups):
+        if lines is None:
+            findings.sort(key=lambda finding: finding.sort_key)
+        else:
+            pairs = sorted(zip(findings, lines, strict=True), key=lambda pair: pair[0].sort_key)
+            findings, lines = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+    return findings, lines
 
 
-def _group(findings: Sequence[Finding]) -> list[Group]:
-    """Sorted findings as (file, its findings) groups."""
-    from itertools import groupby
-
-    ordered = sorted(findings, key=lambda finding: finding.sort_key)
-    return [(file, list(items)) for file, items in groupby(ordered, key=_file_of)]
+def _group(findings: Sequence[Finding], render_line: RenderLine | None) -> list[Group]:
+    """Findings in any order, as groups (see `_group_sorted`)."""
+    return _group_sorted(sorted(findings, key=lambda finding: finding.sort_key), render_line)
 
 
 def _file_of(finding: Finding) -> str:
     return finding.location.file
 
 
-def _encode_groups(findings: Sequence[Finding]) -> list[tuple[str, list[Encoded]]]:
-    """Sorted findings as (file, [finding as a tuple without its file]) groups."""
-    from itertools import groupby
-
+def _encode_groups(
+    findings: Sequence[Finding], render_line: RenderLine | None = None
+) -> list[EncodedGroup]:
+    """Sorted findings as (file, [finding as a tuple without its file], their lines or None)."""
     return [
-        (file, [_encode_finding(finding) for finding in items])
-        for file, items in groupby(findings, key=_file_of)
+        (file, [_encode_finding(finding) for finding in items], lines)
+        for file, items, lines in _group_sorted(findings, render_line)
     ]
 
 
-def _decode_groups(groups: list[tuple[str, list[Encoded]]]) -> list[Group]:
-    return [(file, [_decode_finding(file, item) for item in items]) for file, items in groups]
+def _group_sorted(findings: Sequence[Finding], render_line: RenderLine | None) -> list[Group]:
+    """Sorted findings as (file, its findings, their lines when `render_line`) groups."""
+    from itertools import groupby
+
+    groups = []
+    for file, items in groupby(findings, key=_file_of):
+        listed = list(items)
+        lines = None if render_line is None else [render_line(item) for item in listed]
+        groups.append((file, listed, lines))
+    return groups
+
+
+def _decode_groups(groups: list[EncodedGroup]) -> list[Group]:
+    return [
+        (file, [_decode_finding(file, item) for item in items], lines)
+        for file, items, lines in groups
+    ]
 
 
 def _encode_finding(finding: Finding) -> Encoded:

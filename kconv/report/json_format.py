@@ -8,6 +8,7 @@ unknown (a finding about a file rather than an object) are null.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kconv.lint.rule import Severity
@@ -45,23 +46,24 @@ def _summary(result: LintResult) -> dict[str, Any]:
     return {"files": result.files, "objects": result.objects, **result.counts()}
 
 
-def render(result: LintResult, *, color: bool = False) -> str:
+def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | None = None) -> str:
     """`to_data(result)` as JSON, one line per finding (written directly: building a dict per
-    finding for the encoder took three times as long; a test checks both agree)."""
+    finding for the encoder took three times as long; a test checks both agree). `lines`:
+    the findings' lines, rendered beforehand by `finding_line`."""
     summary = dumps(_summary(result), expand=1).rstrip("\n").replace("\n", "\n  ")
     if not result.findings:
         return f'{{\n  "findings": [],\n  "summary": {summary}\n}}\n'
     # one join over small pieces: joining the lines first and then the document would hold
     # two copies of a large report at once (10,000 manifests: 9 MB each)
     parts = ['{\n  "findings": [\n    ']
-    for finding in result.findings:
-        parts.append(_line(finding))
+    for line in map(finding_line, result.findings) if lines is None else lines:
+        parts.append(line)
         parts.append(",\n    ")
     parts[-1] = f'\n  ],\n  "summary": {summary}\n}}\n'
     return "".join(parts)
 
 
-def _line(finding: Finding, quote: Any = _quote) -> str:
+def finding_line(finding: Finding, quote: Any = _quote) -> str:
     """`_finding(finding)` as one line of JSON, written directly (the hot loop of a large
     report: no helper calls per field)."""
     where = finding.location

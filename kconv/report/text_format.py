@@ -3,6 +3,7 @@ each, and a summary line. Colour only when asked (the CLI asks on a terminal wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -44,14 +45,27 @@ def summary_line(result: LintResult) -> str:
     return f"Found {_plural(len(result.findings), 'problem')} ({counts}) in {scanned}."
 
 
-def render(result: LintResult, *, color: bool = False, quiet: bool = False) -> str:
-    """Findings grouped by file (a blank line between files), then the summary line."""
+def render(
+    result: LintResult,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    lines: Sequence[str] | None = None,
+) -> str:
+    """Findings grouped by file (a blank line between files), then the summary line. `lines`:
+    the findings' lines, rendered beforehand by `format_finding` with the same `color`."""
+    if lines is None:
+        lines = [format_finding(finding, color=color) for finding in result.findings]
+    files = [finding.location.file for finding in result.findings]
     blocks = []
-    for _, group in groupby(result.findings, key=lambda finding: finding.location.file):
-        blocks.append("\n".join(format_finding(finding, color=color) for finding in group))
-    lines = ["\n\n".join(blocks)] if blocks else []
+    start = 0
+    for _, group in groupby(files):
+        end = start + sum(1 for _ in group)
+        blocks.append("\n".join(lines[start:end]))
+        start = end
+    out = ["\n\n".join(blocks)] if blocks else []
     if not quiet:
         if blocks:
-            lines.append("")
-        lines.append(summary_line(result))
-    return "\n".join(lines) + "\n" if lines else ""
+            out.append("")
+        out.append(summary_line(result))
+    return "\n".join(out) + "\n" if out else ""
