@@ -56,13 +56,11 @@ def render(
     the findings' lines, rendered beforehand by `format_finding` with the same `color`."""
     if lines is None:
         lines = [format_finding(finding, color=color) for finding in result.findings]
-    files = [finding.location.file for finding in result.findings]
-    blocks = []
-    start = 0
-    for _, group in groupby(files):
-        end = start + sum(1 for _ in group)
-        blocks.append("\n".join(lines[start:end]))
-        start = end
+    files = (finding.location.file for finding in result.findings)
+    blocks = [
+        "\n".join(line for _, line in group)
+        for _, group in groupby(zip(files, lines, strict=True), key=lambda pair: pair[0])
+    ]
     out = ["\n\n".join(blocks)] if blocks else []
     if not quiet:
         if blocks:
