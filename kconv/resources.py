@@ -6,20 +6,21 @@ In an installed wheel they live in `kconv/_data/`; in a source checkout, at the 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# os.path rather than pathlib: pathlib (with urllib.parse and ipaddress) costs every run 5 ms
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
-def data_dir(name: str) -> Path:
+def data_dir(name: str) -> str:
     """Return the directory of shipped data `name` ("rules" or "schemas")."""
-    installed = _PACKAGE_DIR / "_data" / name
-    if installed.is_dir():
+    installed = os.path.join(_PACKAGE_DIR, "_data", name)
+    if os.path.isdir(installed):
         return installed
-    checkout = _PACKAGE_DIR.parent / name
-    if checkout.is_dir():
+    checkout = os.path.join(os.path.dirname(_PACKAGE_DIR), name)
+    if os.path.isdir(checkout):
         return checkout
     raise FileNotFoundError(f"kconv data directory {name!r} is missing from this installation")
 
@@ -27,5 +28,5 @@ def data_dir(name: str) -> Path:
 @cache
 def load_schema(filename: str) -> dict[str, Any]:
     """Load one JSON schema shipped in `schemas/` (cached)."""
-    with open(data_dir("schemas") / filename, encoding="utf-8") as handle:
+    with open(os.path.join(data_dir("schemas"), filename), encoding="utf-8") as handle:
         return json.load(handle)

@@ -110,7 +110,7 @@ def test_docs_rules_md_is_up_to_date() -> None:
 
 
 def test_rules_index_is_up_to_date() -> None:
-    path = registry.data_dir("rules") / registry.INDEX_FILE
+    path = Path(registry.data_dir("rules")) / registry.INDEX_FILE
     current = path.read_text(encoding="utf-8") if path.is_file() else ""
     assert current == registry.index_text(), (
         f"rules/index.json is stale; regenerate it with: {docgen.REGENERATE_COMMAND}"
@@ -131,7 +131,7 @@ def test_an_index_that_does_not_match_the_spec_files_is_not_used(
     folder.mkdir()
     for path in SPEC_FILES:
         (folder / path.name).write_bytes(path.read_bytes())
-    index = registry.data_dir("rules") / registry.INDEX_FILE
+    index = Path(registry.data_dir("rules")) / registry.INDEX_FILE
     (folder / registry.INDEX_FILE).write_bytes(index.read_bytes())
     monkeypatch.setattr(registry, "data_dir", lambda name: folder)
     copies = sorted(folder.glob("*.yaml"))

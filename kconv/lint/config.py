@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from kconv import yamlio
@@ -80,13 +79,16 @@ class LintConfig:
 
 def find_config(start_dir: str = ".") -> str | None:
     """The nearest `.kconv.yaml` in `start_dir` or one of its parents."""
-    directory = Path(start_dir).resolve()
-    for folder in (directory, *directory.parents):
+    directory = os.path.realpath(start_dir)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                return str(candidate)
-    return None
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
 def load_config(path: str | None = None, start_dir: str = ".") -> LintConfig:

@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     outputs = [
         (DOCS_PATH, render_markdown(load_rules())),
-        (data_dir("rules") / INDEX_FILE, index_text()),
+        (Path(data_dir("rules")) / INDEX_FILE, index_text()),
     ]
     stale = False
     for path, text in outputs:

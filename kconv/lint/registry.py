@@ -15,16 +15,19 @@ used only when they still match it (else the YAML is read), so it can never be s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kconv import yamlio
 from kconv.errors import ConfigError, InputError
 from kconv.lint.rule import CHECKS, CheckDef, CheckFn, RuleSpec, Severity
 from kconv.model.location import Location, PositionIndex, join_pointer
 from kconv.resources import data_dir, load_schema
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RULE_SPEC_SCHEMA = "rule-spec.schema.json"
 
@@ -52,7 +55,7 @@ def _shipped_rules() -> tuple[RuleSpec, ...]:
     from kconv.lint import checks
 
     checks.load_all()
-    paths = rule_files()
+    paths = _spec_paths()
     specs = _indexed_specs(paths)
     if specs is None:
         specs = [read_spec(path, validate=False) for path in paths]
@@ -68,7 +71,7 @@ def _shipped_by_id() -> dict[str, RuleSpec]:
 INDEX_FILE = "index.json"
 
 
-def spec_digest(paths: Iterable[Path]) -> str:
+def spec_digest(paths: Iterable[str | Path]) -> str:
     """A checksum of the spec files' names and contents. It tells a stale index from a
     current one, nothing more (no security rests on it): CRC-32 needs no hashlib, whose
     import would cost every run 4 ms."""
@@ -76,24 +79,27 @@ def spec_digest(paths: Iterable[Path]) -> str:
 
     checksum = 0
     for path in paths:
-        checksum = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes() + b"\0", checksum)
+        with open(path, "rb") as handle:
+            content = handle.read()
+        name = os.path.basename(path).encode()
+        checksum = zlib.crc32(name + b"\0" + content + b"\0", checksum)
     return f"crc32:{checksum:08x}"
 
 
-def _indexed_specs(paths: list[Path]) -> list[RuleSpec] | None:
+def _indexed_specs(paths: Sequence[str | Path]) -> list[RuleSpec] | None:
     """The specs from `rules/index.json`, or None unless it was written from exactly the spec
     files `paths` and every check it names is registered."""
     import json
 
     try:
-        text = (data_dir("rules") / INDEX_FILE).read_text(encoding="utf-8")
-        index = json.loads(text)
+        with open(os.path.join(data_dir("rules"), INDEX_FILE), encoding="utf-8") as handle:
+            index = json.loads(handle.read())
         if index.get("digest") != spec_digest(paths):
             return None
         entries = index["specs"]
     except (OSError, ValueError, AttributeError, KeyError):
         return None
-    if [entry.get("file") for entry in entries] != [path.name for path in paths]:
+    if [entry.get("file") for entry in entries] != [os.path.basename(path) for path in paths]:
         return None
     specs = [spec_from_data(entry["data"], str(path)) for entry, path in zip(entries, paths)]
     return specs if all(spec.check in CHECKS for spec in specs) else None
@@ -115,7 +121,17 @@ def index_text() -> str:
 
 def rule_files() -> list[Path]:
     """The spec files shipped in `rules/`, sorted."""
-    return sorted(data_dir("rules").glob("*.yaml"))
+    from pathlib import Path
+
+    return [Path(path) for path in _spec_paths()]
+
+
+def _spec_paths() -> list[str]:
+    """The paths of the spec files shipped in `rules/`, sorted by name."""
+    folder = data_dir("rules")
+    return [
+        os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".yaml")
+    ]
 
 
 def read_spec(path: Path, *, validate: bool = True) -> RuleSpec:
