@@ -28,7 +28,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import yaml
@@ -81,14 +81,21 @@ _STANDARD_COLLECTION_TAGS = {
     "tag:yaml.org,2002:pairs",
 }
 
-# YAML 1.2 core schema (what docker compose's go-yaml v3 resolves).
-_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_YAML12_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-_YAML12_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+@cache
+def _yaml12() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The plain scalars of the YAML 1.2 core schema (what docker compose's go-yaml v3
+    resolves): null, bool, int and float, compiled on first use (linting manifests never
+    needs them)."""
+    return (
+        re.compile(r"^(?:~|null|Null|NULL|)$"),
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+    )
 
 
 class Limits(NamedTuple):
@@ -225,10 +232,10 @@ def load_documents(
         return _load_documents(joined, filename, yaml12, keep_tags, limits)
 
 
-# a JSON string literal, and a UTF-16 surrogate pair written as two escapes inside one
-_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
-_ESCAPE = re.compile(r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|.)", re.IGNORECASE)
+# a UTF-16 surrogate pair written as two escapes; a JSON string literal; an escape in one
+_SURROGATE_PAIR = r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})"
+_JSON_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_ESCAPE = r"\\(?:u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})|.)"
 
 
 def _join_surrogate_escapes(text: str) -> str | None:
@@ -236,9 +243,11 @@ def _join_surrogate_escapes(text: str) -> str | None:
     `json.dumps` does), which YAML's parser rejects. For a JSON text holding such pairs, the
     same text with each pair as one YAML escape (`\\U0001f600`); None for any other text.
     (Columns after a rewritten pair on the same line move two to the left.)"""
-    if text.lstrip()[:1] not in ("{", "[") or not _SURROGATE_PAIR.search(text):
+    # the patterns are compiled (and cached by `re`) only for such a text
+    if text.lstrip()[:1] not in ("{", "[") or not re.search(_SURROGATE_PAIR, text, re.I):
         return None
-    return _JSON_STRING.sub(lambda string: _ESCAPE.sub(_join_pair, string.group()), text)
+    escape = re.compile(_ESCAPE, re.I)
+    return re.sub(_JSON_STRING, lambda string: escape.sub(_join_pair, string.group()), text)
 
 
 def _join_pair(escape: re.Match[str]) -> str:
@@ -509,11 +518,12 @@ def _retag(node: yaml.Node) -> yaml.Node:
 
 def _resolve_yaml12(text: str) -> Any:
     """Resolve a plain scalar by the YAML 1.2 core schema (octal `0755` kept as in go-yaml)."""
-    if _YAML12_NULL.match(text):
+    null, boolean, integer, floating = _yaml12()
+    if null.match(text):
         return None
-    if _YAML12_BOOL.match(text):
+    if boolean.match(text):
         return text.lower() == "true"
-    if _YAML12_INT.match(text):
+    if integer.match(text):
         if text.startswith("0o"):
             return int(text[2:], 8)
         if text.startswith("0x"):
@@ -521,7 +531,7 @@ def _resolve_yaml12(text: str) -> Any:
         if len(text.lstrip("+-")) > 1 and text.lstrip("+-").startswith("0"):
             return _yaml11_int(text)  # go-yaml still reads a leading 0 as octal
         return int(text)
-    if _YAML12_FLOAT.match(text):
+    if floating.match(text):
         return _float(text)
     return text
 
@@ -596,11 +606,9 @@ def _needs_quotes(value: str) -> bool:
     """True when a YAML 1.1 or 1.2 reader would read the plain scalar as something else."""
     if _resolve_yaml11(value) != _STR:
         return True
+    null, boolean, integer, floating = _yaml12()
     return bool(
-        _YAML12_INT.match(value)
-        or _YAML12_FLOAT.match(value)
-        or _YAML12_BOOL.match(value)
-        or _YAML12_NULL.match(value)
+        integer.match(value) or floating.match(value) or boolean.match(value) or null.match(value)
     )
 
 
