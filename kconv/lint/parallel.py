@@ -403,8 +403,8 @@ def _unpack(blob: bytes) -> Any:
 
 
 class _Arriving(Sequence[Any]):
-    """Every object of the run, fetched on first use: the engine runs the rules that read
-    only their own object first, so a worker checks while the others' bodies arrive."""
+    """Every object of the run, fetched when a cross-object rule first asks for it: a run
+    whose rules read only their own objects never reads the other workers' bodies."""
 
     def __init__(self, fetch: Callable[[], list[Any]]) -> None:
         self._fetch = fetch
