@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-import yaml
-
 from kconv.errors import InputError
 from kconv.model.location import (
     Location,
@@ -41,6 +39,9 @@ from kconv.model.location import (
     escape_pointer_token,
     pos_node,
 )
+from kconv.pyyaml_import import import_pyyaml
+
+yaml = import_pyyaml()  # `import yaml`, minus a pattern compiled for nothing (see there)
 
 try:  # libyaml when available: about 8x faster parsing
     _Loader: type = yaml.CSafeLoader
