@@ -245,7 +245,10 @@ class Run:
         findings += self.findings
         self._check_objects(self._cross, self.manifests.objects, findings)
         comments = CommentIndex(self.manifests.ignore_comments if self.suppressions else {})
-        kept = [finding for finding in findings if self._keep(finding, comments)]
+        if comments.comments or self.config.per_path_ignores:
+            kept = [finding for finding in findings if self._keep(finding, comments)]
+        else:  # nothing could drop a finding (the usual case): skip 36k lookups on 10k objects
+            kept = findings
         audit = self.audit.findings(
             self.manifests.objects,
             self.manifests.ignore_comments,
