@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 REDACTED = "<redacted>"
 
@@ -179,11 +179,68 @@ def is_secret_name(name: str) -> bool:
     )
 
 
+# The same shapes, each written to start with a literal (a leading \b or (?<!-) becomes a
+# lookbehind after it), so that the regex engine skips ahead to the literal instead of trying
+# every shape at every position: 0.6 s for a 50 MB value instead of 11 s. The password URL is
+# found from its "://" and its scheme checked in `_scheme_before`. Used for long values only:
+# on short ones one combined search is quicker.
+_LONG_VALUE = 64 * 1024
+
+
+@cache  # compiled on first use: most runs never see a long value
+def _shapes_from_literals() -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(shape)
+        for shape in (
+            r"---(?<!----)-*\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",
+            *(
+                rf"{prefix}(?<!\w{prefix})[0-9A-Z]{{16}}\b"
+                for prefix in ("AKIA", "ASIA", "ABIA", "ACCA")
+            ),
+            r"gh(?<!\wgh)[pousr]_[A-Za-z0-9]{36,}\b",
+            r"github_pat_(?<!\wgithub_pat_)[A-Za-z0-9_]{60,}\b",
+            r"glpat-(?<!\wglpat-)[A-Za-z0-9_\-]{20,}\b",
+            r"xox(?<!\wxox)[abposr]-[A-Za-z0-9-]{10,}\b",
+            *(
+                rf"{prefix}_live_(?<!\w{prefix}_live_)[A-Za-z0-9]{{20,}}\b"
+                for prefix in ("sk", "rk")
+            ),
+            r"AIza(?<!\wAIza)[0-9A-Za-z\-_]{35}\b",
+            r"eyJ(?<!\weyJ)[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",
+            r"npm_(?<!\wnpm_)[A-Za-z0-9]{36}\b",
+            r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",
+        )
+    )
+
+
+_URL_PASSWORD_TAIL = r"://[^/\s:@]+:[^/\s@]+@"
+_SCHEME_CHARACTERS = r"[A-Za-z0-9+.-]{0,33}\Z"
+_SCHEME = r"[a-z][a-z0-9+.-]{0,31}"
+
+
 def looks_like_secret_value(value: object) -> bool:
     """Does the value have the shape of a credential (private key, cloud or API token...)?"""
     if not isinstance(value, str) or len(value) < 8:
         return False
-    return _ANY_SECRET_VALUE.search(value) is not None
+    if len(value) <= _LONG_VALUE:
+        return _ANY_SECRET_VALUE.search(value) is not None
+    return _has_shape_from_literals(value)
+
+
+def _has_shape_from_literals(value: str) -> bool:
+    """`_ANY_SECRET_VALUE.search(value) is not None`, searched from the shapes' literals."""
+    return any(shape.search(value) for shape in _shapes_from_literals()) or any(
+        _scheme_before(value, tail.start()) for tail in re.finditer(_URL_PASSWORD_TAIL, value)
+    )
+
+
+def _scheme_before(value: str, end: int) -> bool:
+    """Does a URL scheme end at `end`: the whole run of [A-Za-z0-9+.-] before it is 1-32 of
+    [a-z0-9+.-] starting with a letter? (A run that fills the 33 characters looked at is too
+    long either way.)"""
+    start = max(0, end - 33)
+    run = re.compile(_SCHEME_CHARACTERS).search(value, start, end)
+    return run is not None and re.compile(_SCHEME).fullmatch(value, run.start(), end) is not None
 
 
 def is_secret(name: str, value: object) -> bool:

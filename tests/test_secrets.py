@@ -1,7 +1,10 @@
 """Secret recognition and redaction (kconv/secrets.py)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kconv import secrets as secrets_module
 from kconv.secrets import REDACTED, is_secret, is_secret_name, looks_like_secret_value, redact
 
 
@@ -112,3 +115,93 @@ def test_redact_ignores_tiny_values() -> None:
 def test_detection_is_linear_on_huge_values(filler: str) -> None:
     # A quadratic pattern would take minutes here (and hang `kconv lint` on a 50 MB scalar).
     assert not looks_like_secret_value(filler * 400_000)
+
+
+# -- long values: the shapes searched from their literals agree with the combined pattern ------
+
+_SHAPE_SAMPLES = [
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+    "x-----BEGIN PRIVATE KEY-----",
+    "--BEGIN PRIVATE KEY-----",
+    "----- BEGIN  ENCRYPTED PRIVATE KEY BLOCK ---",
+    "AKIAIOSFODNN7EXAMPLE",
+    "xAKIAIOSFODNN7EXAMPLE",
+    " ASIAIOSFODNN7EXAMPLE.",
+    "AKIAIOSFODNN7EXAMPLEX",
+    "ghp_" + "a" * 36,
+    "_ghp_" + "a" * 36,
+    "github_pat_" + "b" * 60,
+    "glpat-" + "c" * 20,
+    "xoxb-123456789012",
+    "axoxb-123456789012",
+    "sk_live_" + "d" * 20,
+    "rk_live_" + "d" * 19,
+    "AIza" + "e" * 35,
+    "eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4",
+    "npm_" + "f" * 36,
+    '{"type": "service_account", "private_key": "x"}',
+    "postgres://user:pw@db:5432/app",
+    "see Postgres://user:pw@db",
+    "x=postgres://user:pw@db",
+    "a" * 32 + "://user:pw@db",
+    "a" * 33 + "://user:pw@db",
+    "-" + "b" * 31 + "://user:pw@db",
+    "://user:pw@db",
+    "1http://user:pw@db",
+    "http://user@db",
+    "http://host/path:x@y",
+]
+
+
+@pytest.mark.parametrize("sample", _SHAPE_SAMPLES)
+def test_shapes_from_literals_agree_with_the_combined_pattern(sample: str) -> None:
+    for value in (sample, f"pad {sample} pad", f"{sample}\n{sample[::-1]}"):
+        combined = secrets_module._ANY_SECRET_VALUE.search(value) is not None
+        assert secrets_module._has_shape_from_literals(value) == combined, value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "AKIA",
+                "ghp_",
+                "xoxb-",
+                "sk_live_",
+                "AIza",
+                "eyJ",
+                "npm_",
+                "://",
+                "@",
+                ":",
+                "/",
+                "-----",
+                "BEGIN ",
+                "PRIVATE KEY",
+                " ",
+                ".",
+                "_",
+                "-",
+                "a",
+                "Z",
+                "9",
+                "http",
+                "A" * 16,
+                "b" * 36,
+                "\n",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_shapes_from_literals_agree_on_generated_text(value: str) -> None:
+    combined = secrets_module._ANY_SECRET_VALUE.search(value) is not None
+    assert secrets_module._has_shape_from_literals(value) == combined
+
+
+def test_long_values_are_searched_from_the_literals() -> None:
+    filler = "x" * (secrets_module._LONG_VALUE + 1)
+    assert looks_like_secret_value(filler + " postgres://user:pw@db ")
+    assert looks_like_secret_value("AKIAIOSFODNN7EXAMPLE " + filler)
+    assert not looks_like_secret_value(filler + " http://db ")
