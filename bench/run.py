@@ -2,6 +2,7 @@
 
     python bench/run.py            # full run (10,000 manifests; a few minutes)
     python bench/run.py --quick    # 1,000 manifests, for a smoke test
+    python bench/run.py --instructions  # also instruction counts (valgrind), steady figures
 
 Each figure is printed with the machine's CPU count and, where issue #6 sets a target, whether
 it passes or misses. Wall times are the median of --repeat runs; the C loader, the serial lint
@@ -200,6 +201,49 @@ def median_run(command: Sequence[str], repeat: int) -> tuple[float, int, int]:
     return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
 
 
+def instructions(command: Sequence[str]) -> list[int]:
+    """Instructions each process of `command` executed, counted by valgrind's callgrind (the
+    same count on every run, however busy the machine): the first process, then each forked
+    child. A child's count includes its parent's count at the fork."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        check=False,
+    )
+    counts = [
+        (int(line.split("==")[1]), int(line.rsplit(":", 1)[1]))
+        for line in done.stderr.splitlines()
+        if line.startswith("==") and "Collected :" in line
+    ]
+    return [count for _, count in sorted(counts)]
+
+
+def print_instructions(kconv: list[str], paths: list[str]) -> None:
+    """Instruction counts of the serial and parallel lint (a tenth of the corpus: callgrind
+    runs about 50 times slower) and of linting one file, and the serial ratio to the C
+    loader: deterministic figures to compare commits by, where wall times drift."""
+    part = paths[: max(1, len(paths) // 10)]
+    mega = 1_000_000
+    (loader,) = instructions([sys.executable, "-c", C_LOADER_ONLY, *part])
+    lint = [*kconv, "lint", "--format", "json", "-o", os.devnull]
+    (serial,) = instructions([*lint, "--jobs", "1", *part])
+    parent, *workers = instructions([*lint, "--jobs", "2", *part])
+    (one,) = instructions([*kconv, "lint", paths[0]])
+    print(f"  instructions (callgrind), {len(part):,} files, millions:")
+    print(f"    PyYAML C loader only    {loader // mega:7,d}")
+    print(f"    kconv lint (1 process)  {serial // mega:7,d}  {serial / loader:4.2f}x loader")
+    shares = ", ".join(f"{count // mega:,d}" for count in workers)
+    print(
+        f"    kconv lint --jobs 2     parent {parent // mega:,d}, workers {shares} (each "
+        f"with the parent's count at the fork); serial / slowest worker "
+        f"{serial / max(workers, default=serial):4.2f}x"
+    )
+    print(f"    kconv lint one file     {one // mega:7,d}")
+
+
 def load_note() -> str:
     """The load average: other processes on the machine distort wall times (and speed-ups)."""
     try:
@@ -231,6 +275,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 manifests instead of 10,000")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind (steady figures on a noisy machine)",
+    )
     options = parser.parse_args()
     documents = 1_000 if options.quick else 10_000
     kconv = [sys.executable, "-m", "kconv"]
@@ -339,6 +388,12 @@ def main() -> int:
             f"  kconv convert 200 services {convert:6.2f} s (target < 1 s: "
             f"{verdict(convert < 1, code)})"
         )
+
+        if options.instructions:
+            if shutil.which("valgrind"):
+                print_instructions(kconv, paths)
+            else:
+                print("  valgrind not installed: instruction counts skipped")
 
         validator = shutil.which("kubernetes-validate")
         if validator:
