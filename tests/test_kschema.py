@@ -297,6 +297,37 @@ def test_validators_are_compiled_once_per_kind_and_version() -> None:
     assert kschema._definitions("1.30", False) is kschema._definitions("1.30", False)
 
 
+def test_threads_preparing_the_same_schemas_get_the_answers_of_one() -> None:
+    """Quick-check nodes are prepared as objects reach them, and `$ref`s linked for jsonschema
+    on the first invalid object: both may happen in several threads at once."""
+    import threading
+
+    bad = deployment()
+    bad["spec"]["replicas"] = "three"
+    bodies = [deployment(), service(), bad] * 20
+    expected = [kschema.validate(body, NEWEST) for body in bodies]
+    for _ in range(3):
+        kschema._VALIDATORS.clear()
+        kschema._QUICK.clear()
+        kschema._definitions.cache_clear()
+        results: list[Any] = [None] * len(bodies)
+        barrier = threading.Barrier(6)
+
+        def work(offset: int, barrier: threading.Barrier, results: list[Any]) -> None:
+            barrier.wait()
+            for index in range(offset, len(bodies), 6):
+                results[index] = kschema.validate(bodies[index], NEWEST)
+
+        threads = [
+            threading.Thread(target=work, args=(offset, barrier, results)) for offset in range(6)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == expected
+
+
 def test_valid_objects_never_import_jsonschema_or_kubernetes_validate() -> None:
     code = (
         "import sys, kconv.kschema as k;"
