@@ -44,7 +44,7 @@ CHUNKS_AHEAD = 2
 # files per task when only parsing runs in workers (spawn): balances load, amortises messages
 MAX_CHUNK = 64
 
-Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to pickle)
+Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to marshal)
 RenderLine = Callable[[Finding], str]  # a report format's line for one finding
 # a file's findings, in order, and their report lines when workers rendered them
 Group = tuple[str, list[Finding], list[str] | None]
@@ -172,9 +172,9 @@ def quiet_gc() -> Iterator[None]:
     (`gc.freeze`) until exit. Loading and linting create no cyclic garbage (parsed YAML is
     trees: a collection after linting 10,000 manifests finds nothing to free), yet with the
     collector on, each collection of the young generation walks the objects just parsed, all
-    of them alive: 15 collections took 0.12 s of that run even with a threshold of 100,000
-    (and a quarter of it with the default 700). A cycle made inside (a check's exception) is
-    freed by the first collection after exit."""
+    of them alive: 15 collections took 0.12 s of that run with the threshold raised to
+    100,000, and a quarter of the run with Python's default of 700. A cycle made inside (a
+    check's exception) is freed by the first collection after exit."""
     enabled = gc.isenabled()
     gc.disable()
     gc.freeze()
