@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kconv.lint.rule import Finding, RuleSpec, Severity
-from kconv.report.pretty_json import compact, dumps
+from kconv.report.pretty_json import dumps
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -91,22 +91,21 @@ def _result(finding: Finding, index: int, uri: str) -> dict[str, Any]:
     }
 
 
-def to_data(result: LintResult) -> dict[str, Any]:
-    from kconv import __version__
-
+def _rules(result: LintResult) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The driver's rules (those that ran, by id, then any other a finding names, in order of
+    appearance) and each one's index."""
     descriptors = [_descriptor(spec) for spec in sorted(result.rules, key=lambda s: s.id)]
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
-    results = []
-    uris: dict[str, str] = {}  # a file has many findings: quote its path once
     for finding in result.findings:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
             descriptors.append(_bare_descriptor(finding))
-        file = finding.location.file
-        uri = uris.get(file)
-        if uri is None:
-            uri = uris[file] = artifact_uri(file)
-        results.append(_result(finding, index[finding.rule], uri))
+    return descriptors, index
+
+
+def _document(descriptors: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
+    from kconv import __version__
+
     driver = {
         "name": "kconv",
         "version": __version__,
@@ -122,30 +121,66 @@ def to_data(result: LintResult) -> dict[str, Any]:
     }
 
 
+def to_data(result: LintResult) -> dict[str, Any]:
+    descriptors, index = _rules(result)
+    uris = _Uris()
+    results = [
+        _result(finding, index[finding.rule], uris[finding.location.file])
+        for finding in result.findings
+    ]
+    return _document(descriptors, results)
+
+
+class _Uris(dict[str, str]):
+    """Each file's URI, quoted once (a file has many findings)."""
+
+    def __missing__(self, file: str) -> str:
+        uri = self[file] = artifact_uri(file)
+        return uri
+
+
 def render(result: LintResult, *, color: bool = False) -> str:
-    """`dumps(to_data(result), expand=6)`, with each result written directly (building and
-    walking a dict per finding took three times as long; a test checks both agree)."""
-    data = to_data(result)
-    run = data["runs"][0]
-    results = run["results"]
-    if not results:
-        return dumps(data, expand=6)
-    run["results"] = []
-    text = dumps(data, expand=6)
+    """`dumps(to_data(result), expand=6)`, with each result written directly from its
+    finding (building a dict per finding and encoding it took four times as long, and those
+    dicts woke the cycle collector, which walked every object of the run; a test checks both
+    agree)."""
+    descriptors, index = _rules(result)
+    if not result.findings:
+        return dumps(_document(descriptors, []), expand=6)
+    text = dumps(_document(descriptors, []), expand=6)
     head, _, tail = text.rpartition('"results": []')  # the run's last key
-    lines = ",\n        ".join(_result_text(item) for item in results)
+    uris = _Uris()
+    lines = ",\n        ".join(
+        _result_text(finding, index[finding.rule], uris[finding.location.file])
+        for finding in result.findings
+    )
     return f'{head}"results": [\n        {lines}\n      ]{tail}'
 
 
-def _result_text(result: dict[str, Any], quote: Any = _quote) -> str:
-    """One result (`_result`) as `dumps` lays it out at its depth: its keys, `message` and
-    `locations` on lines of their own, each location on one line."""
-    [location] = result["locations"]
+def _result_text(finding: Finding, index: int, uri: str, quote: Any = _quote) -> str:
+    """`_result(finding, index, uri)` as `dumps` lays it out at its depth: its keys, `message`
+    and `locations` on lines of their own, the location on one line."""
+    location = finding.location
+    region = ""
+    if location.line is not None:
+        region = f', "region": {{"startLine": {int(location.line)}'
+        if location.column is not None:
+            region += f', "startColumn": {int(location.column)}'
+        region += "}"
+    logical = ""
+    if finding.kind:
+        name = finding.object_name or ""
+        qualified = f"{finding.namespace}/{name}" if finding.namespace else name
+        logical = (
+            f', "logicalLocations": [{{"name": {quote(name)}, "fullyQualifiedName": '
+            f'{quote(f"{finding.kind}/{qualified}")}, "kind": "object"}}]'
+        )
     return (
-        f'{{\n          "ruleId": {quote(result["ruleId"])},'
-        f'\n          "ruleIndex": {int(result["ruleIndex"])},'
-        f'\n          "level": {quote(result["level"])},'
-        f'\n          "message": {{\n            "text": {quote(result["message"]["text"])}'
-        f'\n          }},\n          "locations": [\n            {compact(location)}'
+        f'{{\n          "ruleId": {quote(finding.rule)},'
+        f'\n          "ruleIndex": {index},'
+        f'\n          "level": {quote(_LEVELS[finding.severity])},'
+        f'\n          "message": {{\n            "text": {quote(finding.message)}'
+        f'\n          }},\n          "locations": [\n            {{"physicalLocation": '
+        f'{{"artifactLocation": {{"uri": {quote(uri)}}}{region}}}{logical}}}'
         f"\n          ]\n        }}"
     )
