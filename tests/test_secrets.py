@@ -1,5 +1,7 @@
 """Secret recognition and redaction (kconv/secrets.py)."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,7 +119,37 @@ def test_detection_is_linear_on_huge_values(filler: str) -> None:
     assert not looks_like_secret_value(filler * 400_000)
 
 
-# -- long values: the shapes searched from their literals agree with the combined pattern ------
+# -- the shapes as written in kconv (literal first) find what the plain patterns find ----------
+
+# The credential shapes in their plain form: a leading \b (or (?<!-)) before each literal.
+_REFERENCE = re.compile(
+    "|".join(
+        f"(?:{pattern})"
+        for pattern in (
+            r"(?<!-)-{3,}\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",
+            r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+            r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",
+            r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
+            r"\bglpat-[A-Za-z0-9_\-]{20,}\b",
+            r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",
+            r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b",
+            r"\bAIza[0-9A-Za-z\-_]{35}\b",
+            r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b",
+            r"\bnpm_[A-Za-z0-9]{36}\b",
+            r"\"type\"\s*:\s*\"service_account\".*\"private_key\"",
+            r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@",
+        )
+    )
+)
+
+
+def _agree(value: str) -> None:
+    """The one-pass search (short values) and the shape-by-shape one (long values) both find
+    a credential exactly when the plain patterns do."""
+    expected = _REFERENCE.search(value) is not None
+    assert (secrets_module._ANY_SECRET_VALUE.search(value) is not None) == expected, value
+    assert secrets_module._has_shape_from_literals(value) == expected, value
+
 
 _SHAPE_SAMPLES = [
     "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
@@ -154,10 +186,9 @@ _SHAPE_SAMPLES = [
 
 
 @pytest.mark.parametrize("sample", _SHAPE_SAMPLES)
-def test_shapes_from_literals_agree_with_the_combined_pattern(sample: str) -> None:
+def test_both_searches_agree_with_the_plain_patterns(sample: str) -> None:
     for value in (sample, f"pad {sample} pad", f"{sample}\n{sample[::-1]}"):
-        combined = secrets_module._ANY_SECRET_VALUE.search(value) is not None
-        assert secrets_module._has_shape_from_literals(value) == combined, value
+        _agree(value)
 
 
 @settings(max_examples=300, deadline=None)
@@ -195,9 +226,8 @@ def test_shapes_from_literals_agree_with_the_combined_pattern(sample: str) -> No
         max_size=40,
     ).map("".join)
 )
-def test_shapes_from_literals_agree_on_generated_text(value: str) -> None:
-    combined = secrets_module._ANY_SECRET_VALUE.search(value) is not None
-    assert secrets_module._has_shape_from_literals(value) == combined
+def test_both_searches_agree_on_generated_text(value: str) -> None:
+    _agree(value)
 
 
 def test_long_values_are_searched_from_the_literals() -> None:
