@@ -272,12 +272,13 @@ def test_cli_jobs_output_identical(spied: list[int], tmp_path: Path) -> None:
 
 
 @needs_fork
-@pytest.mark.parametrize("output_format", ["text", "json", "github", "sarif"])
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "junit", "sarif", "gitlab"])
 def test_cli_every_format_is_identical_with_workers(
     spied: list[int], tmp_path: Path, output_format: str
 ) -> None:
-    """Workers render the lines of line-based formats (text, json); the others are rendered
-    by the parent: every report is byte-identical to --jobs 1."""
+    """Workers render each finding's part of the report where it depends on nothing else
+    (text, json, github, junit); the parent renders the rest: every report is byte-identical
+    to --jobs 1."""
     corpus = tmp_path / "corpus"
     _corpus(corpus, 60)
     outputs = []
@@ -292,7 +293,8 @@ def test_cli_every_format_is_identical_with_workers(
 
 @needs_fork
 @pytest.mark.parametrize(
-    ("output_format", "color"), [("json", False), ("text", False), ("text", True)]
+    ("output_format", "color"),
+    [("json", False), ("text", False), ("text", True), ("github", False), ("junit", False)],
 )
 def test_workers_render_each_findings_line(
     spied: list[int], tmp_path: Path, output_format: str, color: bool
@@ -307,16 +309,21 @@ def test_workers_render_each_findings_line(
     serial = parallel.lint_files(files, jobs=1, render_line=render_line)
     assert spied == [2] and serial.lines is None  # one process renders when it reports
     assert jobs.lines == [render_line(finding) for finding in jobs.findings]
-    if output_format == "json":
-        assert render(jobs, "json", lines=jobs.lines) == render(serial, "json")
-    else:
+    if output_format == "text":
         assert render_text(jobs, color=color, lines=jobs.lines) == render_text(serial, color=color)
+    else:
+        assert render(jobs, output_format, lines=jobs.lines) == render(serial, output_format)
 
 
 def test_formats_without_a_line_renderer() -> None:
     from kconv.report import FORMATS, line_renderer
 
-    assert [name for name in FORMATS if line_renderer(name) is not None] == ["text", "json"]
+    assert [name for name in FORMATS if line_renderer(name) is not None] == [
+        "text",
+        "json",
+        "junit",
+        "github",
+    ]
 
 
 def test_cli_jobs_must_be_positive(tmp_path: Path) -> None:

@@ -32,13 +32,22 @@ def render(
 
 
 def line_renderer(name: str, *, color: bool = False) -> Callable[[Finding], str] | None:
-    """How format `name` renders one finding, for the formats where each finding is one line
-    that depends on nothing else (`json`, `text`); None for the others. `kconv lint --jobs`
-    has its workers render their own findings with it (kconv.lint.parallel)."""
+    """How format `name` renders one finding, for the formats where each finding's part of
+    the report depends on nothing else (`json`, `text`, `github`, `junit`); None for the
+    others. `kconv lint --jobs` has its workers render their own findings with it
+    (kconv.lint.parallel), and the format's `render` takes them as `lines`."""
     if name == "json":
         from kconv.report.json_format import finding_line
 
         return finding_line
+    if name == "github":
+        from kconv.report.github_format import format_finding as github_line
+
+        return github_line
+    if name == "junit":
+        from kconv.report.junit_format import testcase
+
+        return testcase
     if name == "text":
         from functools import partial
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kconv.lint.rule import Finding, Severity
@@ -35,5 +36,9 @@ def format_finding(finding: Finding) -> str:
     return f"::{command} {','.join(properties)}::{_escape_data(finding.message)}"
 
 
-def render(result: LintResult, *, color: bool = False) -> str:
-    return "".join(format_finding(finding) + "\n" for finding in result.findings)
+def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | None = None) -> str:
+    """One annotation per line. `lines`: the findings' lines, rendered beforehand by
+    `format_finding`."""
+    if lines is None:
+        lines = [format_finding(finding) for finding in result.findings]
+    return "".join(line + "\n" for line in lines)
