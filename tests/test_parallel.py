@@ -530,3 +530,25 @@ def test_a_check_that_cannot_be_prepared_is_reported_once(spied: list[int], tmp_
     assert _report(jobs) == _report(serial)
     crashes = [f for f in jobs.findings if f.rule == "KC009" and "TP101" in f.message]
     assert len(crashes) == 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_quiet_gc_leaves_what_it_made_old_and_restores_the_collector(enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        gc.collect()
+        with parallel.quiet_gc():
+            assert not gc.isenabled()
+            made = [[index] for index in range(1000)]
+            assert gc.get_count()[0] >= 1000  # young while inside
+        assert gc.isenabled() is enabled
+        # on exit everything made inside joined the oldest generation: the next collection
+        # of the young generation has nothing of it to walk
+        assert gc.get_count()[0] < 10
+        assert all(gc.is_tracked(item) for item in made)
+        assert gc.get_freeze_count() == 0
+    finally:
+        (gc.enable if was else gc.disable)()
