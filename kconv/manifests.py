@@ -73,14 +73,8 @@ def discover(paths: Sequence[str]) -> list[str]:
         if not os.path.lexists(path):
             raise InputError("no such file or directory", Location(path))
         if os.path.isdir(path):
-            found = []
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in names:
-                    if name.endswith(MANIFEST_SUFFIXES):
-                        full = os.path.join(root, name)
-                        if _is_regular(full):
-                            found.append(full)
+            found: list[str] = []
+            _walk(path, found)
             files.extend(sorted(found))
         else:
             files.append(path)
@@ -91,6 +85,30 @@ def discover(paths: Sequence[str]) -> list[str]:
             seen.add(file)
             unique.append(file)
     return unique
+
+
+def _walk(directory: str, found: list[str]) -> None:
+    """Add the manifest files under `directory` to `found` (see `discover`). The directory
+    listing tells each entry's type, so a regular file costs no `stat` call (a symlink does);
+    a subdirectory that cannot be listed is skipped, as `os.walk` does."""
+    try:
+        with os.scandir(directory) as entries:
+            listed = list(entries)
+    except OSError:
+        return
+    for entry in listed:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                _walk(entry.path, found)
+        elif entry.name.endswith(MANIFEST_SUFFIXES) and _is_file(entry):
+            found.append(entry.path)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _is_regular(path: str) -> bool:

@@ -100,6 +100,22 @@ def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_discover_takes_regular_files_and_symlinks_to_them_only(tmp_path: Path) -> None:
+    for name in ("a/x.yaml", "a/.hidden/y.yaml", "b/z.yml", "top.json", ".h.yaml", "a/n.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("a: 1\n")
+    (tmp_path / "b" / "dir-link").symlink_to(tmp_path / "a")  # not followed
+    (tmp_path / "b" / "file-link.yaml").symlink_to(tmp_path / "a" / "x.yaml")
+    (tmp_path / "b" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "b" / "dir-link.yaml").symlink_to(tmp_path / "a")
+    os.mkfifo(tmp_path / "b" / "pipe.yaml")
+    (tmp_path / "c.yaml").mkdir()
+    expected = [".h.yaml", "a/x.yaml", "b/file-link.yaml", "b/z.yml", "top.json"]
+    for root in (str(tmp_path), f"{tmp_path}{os.sep}"):
+        assert discover([root]) == [os.path.join(tmp_path, name) for name in expected]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_given_explicitly_is_a_problem_not_a_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
