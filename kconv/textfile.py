@@ -8,6 +8,7 @@ one at once would hold a second, encoded copy of it in memory.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 
@@ -22,9 +23,28 @@ def write_slices(write: Callable[[str], object], text: str) -> None:
 
 def write_atomically(path: str, text: str) -> None:
     """Replace the file at `path` by `text` (UTF-8, `\\n` line ends) in one step; OSError on
-    failure, with the temporary file removed."""
+    failure, with the temporary file removed.
+
+    Only a regular file (or a new one) is replaced. A symlink is left as it is and the file
+    it points to is replaced. Anything else that exists at `path` (`/dev/null`,
+    `/dev/stdout`, a FIFO) is written to in place: renaming a file over it would destroy it
+    (as root, `-o /dev/null` turned /dev/null into a regular file).
+    """
+    import stat
     import tempfile  # not at module level: it costs 5 ms, and most runs write no file
 
+    try:
+        kind = stat.S_IFMT(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        kind = None  # a new file (or a dangling symlink: its target is created)
+    if kind == stat.S_IFDIR:
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+    if kind is not None and kind != stat.S_IFREG:
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            write_slices(stream.write, text)
+        return
+    if os.path.islink(path):
+        path = os.path.realpath(path)
     directory = os.path.dirname(path) or "."
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=".kconv-", dir=directory)

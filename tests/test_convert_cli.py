@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -226,6 +228,16 @@ def test_json_directory_rerun_with_namespace(project: Path) -> None:
     assert invoke(*args).exit_code == 0
     assert json.loads((project / "j" / "team-namespace.json").read_text())["kind"] == "Namespace"
     assert invoke(*args).exit_code == 0  # every file is recognised as kconv's own
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_output_folder_is_foreign_not_a_hang(project: Path) -> None:
+    (project / "k8s").mkdir()
+    os.mkfifo(project / "k8s" / "web-service.yaml")  # reading it would wait for a writer
+    result = invoke("compose.yaml", "-o", "k8s", "--no-lint")
+    assert result.exit_code == 2
+    assert "k8s/web-service.yaml: exists and was not written by kconv" in result.stderr
+    assert stat.S_ISFIFO((project / "k8s" / "web-service.yaml").lstat().st_mode)
 
 
 def test_single_file_output_refuses_foreign_file(project: Path) -> None:

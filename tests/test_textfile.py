@@ -54,3 +54,38 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
         textfile.write_atomically(str(target), "new text")
     assert target.read_text(encoding="utf-8") == "previous"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_what_is_not_a_regular_file_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # /dev/null, /dev/stdout, a FIFO: renaming a file over one would destroy it
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so the writer's open returns
+    try:
+        textfile.write_atomically(str(fifo), "report é\n")
+        assert os.read(reader, 1000) == "report é\n".encode()
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_a_symlink_stays_and_its_target_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "lint.json"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "lint.json"
+    link.symlink_to(target)
+    textfile.write_atomically(str(link), "new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+    dangling = tmp_path / "later.json"
+    dangling.symlink_to(tmp_path / "reports" / "later.json")
+    textfile.write_atomically(str(dangling), "made")
+    assert dangling.is_symlink() and dangling.read_text(encoding="utf-8") == "made"
+
+
+def test_a_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        textfile.write_atomically(str(tmp_path), "x")
+    assert list(tmp_path.iterdir()) == []

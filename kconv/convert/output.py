@@ -39,7 +39,10 @@ def _document(body: dict[str, Any], fmt: str) -> str:
 
 
 def written_by_kconv(path: str) -> bool:
-    """Did kconv write this file (header comment, or a kconv-managed JSON object)?"""
+    """Did kconv write this file (header comment, or a kconv-managed JSON object)? Never for
+    what is not a regular file (reading a FIFO would wait for a writer)."""
+    if not os.path.isfile(path):
+        return False
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
