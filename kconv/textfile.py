@@ -25,26 +25,25 @@ def write_atomically(path: str, text: str) -> None:
     """Replace the file at `path` by `text` (UTF-8, `\\n` line ends) in one step; OSError on
     failure, with the temporary file removed.
 
-    Only a regular file (or a new one) is replaced. A symlink is left as it is and the file
-    it points to is replaced. Anything else that exists at `path` (`/dev/null`,
-    `/dev/stdout`, a FIFO) is written to in place: renaming a file over it would destroy it
-    (as root, `-o /dev/null` turned /dev/null into a regular file).
+    Only a regular file (or a new one) is replaced that way. Anything else at `path` is
+    written through, in place, as a shell's `>` would: a symlink (it stays, and the file it
+    points to gets the text), `/dev/null`, `/dev/stdout`, a FIFO. Renaming a file over them
+    would destroy them: as root, `-o /dev/null` turned /dev/null into a regular file. (A
+    symlink may lead anywhere: `/dev/stdout` leads to whatever stdout is.)
     """
     import stat
     import tempfile  # not at module level: it costs 5 ms, and most runs write no file
 
     try:
-        kind = stat.S_IFMT(os.stat(path).st_mode)
+        regular = stat.S_ISREG(os.lstat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
-        kind = None  # a new file (or a dangling symlink: its target is created)
-    if kind == stat.S_IFDIR:
-        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
-    if kind is not None and kind != stat.S_IFREG:
+        regular = True  # a new file
+    if not regular:
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
         with open(path, "w", encoding="utf-8", newline="\n") as stream:
             write_slices(stream.write, text)
         return
-    if os.path.islink(path):
-        path = os.path.realpath(path)
     directory = os.path.dirname(path) or "."
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=".kconv-", dir=directory)

@@ -71,14 +71,17 @@ def test_what_is_not_a_regular_file_is_written_to_not_replaced(tmp_path: Path) -
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pipe"]
 
 
-def test_a_symlink_stays_and_its_target_is_replaced(tmp_path: Path) -> None:
+def test_a_symlink_stays_and_is_written_through(tmp_path: Path) -> None:
+    # in place, as `>` would: /dev/stdout is a symlink to whatever stdout is
     target = tmp_path / "reports" / "lint.json"
     target.parent.mkdir()
     target.write_text("old", encoding="utf-8")
+    inode = target.stat().st_ino
     link = tmp_path / "lint.json"
     link.symlink_to(target)
     textfile.write_atomically(str(link), "new")
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+    assert target.stat().st_ino == inode
     dangling = tmp_path / "later.json"
     dangling.symlink_to(tmp_path / "reports" / "later.json")
     textfile.write_atomically(str(dangling), "made")
