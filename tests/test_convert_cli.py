@@ -240,6 +240,35 @@ def test_a_fifo_in_the_output_folder_is_foreign_not_a_hang(project: Path) -> Non
     assert stat.S_ISFIFO((project / "k8s" / "web-service.yaml").lstat().st_mode)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_single_file_output_into_a_pipe_needs_no_force(project: Path) -> None:
+    # `kconv convert -o >(kubectl apply -f -)`: nothing there to protect or to replace
+    fifo = project / "apply"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = invoke("compose.yaml", "-o", str(fifo), "--no-lint", "-q")
+        assert result.exit_code == 0, result.stderr
+        received = b""
+        while chunk := os.read(reader, 65536):
+            received += chunk
+    finally:
+        os.close(reader)
+    documents = list(yaml.safe_load_all(received.decode()))
+    assert sorted(document["kind"] for document in documents) == [
+        "Deployment",
+        "Deployment",
+        "Secret",
+        "Service",
+    ]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    # --check compares with nothing rather than waiting to read the pipe
+    assert invoke("compose.yaml", "-o", str(fifo), "--check", "--no-lint", "-q").exit_code == 1
+    (project / "k8s").mkdir()
+    os.mkfifo(project / "k8s" / "web-service.yaml")
+    assert invoke("compose.yaml", "-o", "k8s", "--check", "--no-lint", "-q").exit_code == 1
+
+
 def test_single_file_output_refuses_foreign_file(project: Path) -> None:
     (project / "out.yaml").write_text("mine: true\n")
     result = invoke("compose.yaml", "-o", "out.yaml", "--no-lint")

@@ -125,8 +125,11 @@ def write_file(
     force: bool = False,
     dry_run: bool = False,
 ) -> list[str]:
-    """Write every object into one file (multi-document YAML, or a JSON List)."""
-    _check_overwrite(path, force)
+    """Write every object into one file (multi-document YAML, or a JSON List). A target
+    that is not a regular file (`/dev/null`, `/dev/stdout`, a pipe such as `>(kubectl
+    apply -f -)`) holds nothing to protect: it is written to without `--force`."""
+    if not _special(path):
+        _check_overwrite(path, force)
     if dry_run:
         return [path]
     text = render(objects, fmt)
@@ -139,7 +142,16 @@ def write_file(
     return [path]
 
 
+def _special(path: str) -> bool:
+    """Is `path` something other than a file or a directory (a FIFO, a device)?"""
+    return os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path)
+
+
 def _read_or_none(path: str) -> str | None:
+    """The text of the file at `path`; None when there is none, or it is not a file (reading
+    a FIFO would wait for a writer)."""
+    if _special(path):
+        return None
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
