@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -111,13 +110,6 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _is_regular(path: str) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 def load_paths(
     paths: Sequence[str],
     *,
@@ -138,9 +130,7 @@ def load_file(result: ManifestSet, file: str, limits: yamlio.Limits | None = Non
     """Read one manifest file and add its objects and problems to `result` (a file that
     cannot be read is an `unreadable` problem)."""
     try:
-        if not _is_regular(file) and os.path.exists(file):
-            raise InputError("not a regular file", Location(file))
-        text = yamlio.read_text(file)
+        text = yamlio.read_text(file)  # which refuses what is not a regular file
     except InputError as exc:
         _unreadable(result, file, exc)
         return
