@@ -216,9 +216,30 @@ def test_plan_chunks_in_input_order(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         files.append(str(path))
     workers, chunks = parallel.plan(files, 8)
     assert workers == 2  # 210 bytes: one worker per 100
-    assert chunks == [[0, 1], [2, 3], [4, 5]]
+    assert list(chunks) == [[0, 1], [2, 3], [4, 5]]
     assert parallel.plan(files, 1)[0] == 1
-    assert parallel.plan([], 4) == (1, [])
+    workers, chunks = parallel.plan([], 4)
+    assert workers == 1 and list(chunks) == []
+
+
+def test_plan_sizes_files_only_as_far_as_the_worker_count_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_JOB", 100)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 100)
+    sized: list[str] = []
+
+    def size(source: tuple[str, bytes]) -> int:
+        sized.append(source[0])
+        return len(source[1])
+
+    monkeypatch.setattr(parallel, "_size", size)
+    files = [(f"f{index}", b"x" * 50) for index in range(10)]
+    workers, chunks = parallel.plan(files, 2)
+    assert workers == 2 and sized == ["f0", "f1", "f2", "f3"]  # 200 bytes: enough for two
+    sized.clear()
+    assert next(chunks) == [0, 1] and sized == ["f0", "f1"]  # the rest as chunks go out
+    assert list(chunks) == [[2, 3], [4, 5], [6, 7], [8, 9]]
 
 
 @needs_fork

@@ -88,23 +88,32 @@ def lint_files(
         return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
 
-def plan(files: Sequence[Source], jobs: int) -> tuple[int, list[list[int]]]:
+def plan(files: Sequence[Source], jobs: int) -> tuple[int, Iterator[list[int]]]:
     """(how many workers to start: at most `jobs`, and one per MIN_BYTES_PER_JOB of input;
-    the indexes of `files` in chunks of about CHUNK_BYTES, in input order)."""
-    sizes = [_size(file) for file in files]
-    workers = max(1, min(jobs, len(files), sum(sizes) // MIN_BYTES_PER_JOB))
-    chunks: list[list[int]] = []
+    the indexes of `files` in chunks of about CHUNK_BYTES, in input order). Files are sized
+    only as far as the number of workers needs; the chunks are sized as they are handed out,
+    while the workers parse (a `stat` per file: 14 ms for 3,334 files)."""
+    wanted = jobs * MIN_BYTES_PER_JOB
+    seen = 0
+    for source in files:
+        if seen >= wanted:
+            break
+        seen += _size(source)
+    workers = max(1, min(jobs, len(files), seen // MIN_BYTES_PER_JOB))
+    return workers, _chunks(files)
+
+
+def _chunks(files: Sequence[Source]) -> Iterator[list[int]]:
     chunk: list[int] = []
     filled = 0
-    for index, size in enumerate(sizes):
+    for index, source in enumerate(files):
         chunk.append(index)
-        filled += size
+        filled += _size(source)
         if filled >= CHUNK_BYTES:
-            chunks.append(chunk)
+            yield chunk
             chunk, filled = [], 0
     if chunk:
-        chunks.append(chunk)
-    return workers, chunks
+        yield chunk
 
 
 def _size(source: Source) -> int:
@@ -197,7 +206,7 @@ def quiet_gc() -> Iterator[None]:
 def _lint_forked(
     files: Sequence[Source],
     workers: int,
-    chunks: list[list[int]],
+    chunks: Iterator[list[int]],
     on_parsed: OnParsed | None,
     options: dict[str, Any],
     render_line: RenderLine | None = None,
@@ -245,7 +254,7 @@ def _lint_forked(
 
 
 def _converse(
-    workers: list[tuple[Any, Any]], chunks: list[list[int]], on_parsed: OnParsed | None
+    workers: list[tuple[Any, Any]], chunks: Iterator[list[int]], on_parsed: OnParsed | None
 ) -> list[Any]:
     """Hand out the chunks of files (each worker holds CHUNKS_AHEAD; an empty one means no
     more), report progress, hand each worker the others' bodies once all have sent theirs,
