@@ -87,27 +87,26 @@ def discover(paths: Sequence[str]) -> list[str]:
 
 
 def _walk(directory: str, found: list[str]) -> None:
-    """Add the manifest files under `directory` to `found` (see `discover`). The directory
-    listing tells each entry's type, so a regular file costs no `stat` call (a symlink does);
-    a subdirectory that cannot be listed is skipped, as `os.walk` does."""
-    try:
-        with os.scandir(directory) as entries:
-            listed = list(entries)
-    except OSError:
-        return
-    for entry in listed:
-        if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith("."):
-                _walk(entry.path, found)
-        elif entry.name.endswith(MANIFEST_SUFFIXES) and _is_file(entry):
-            found.append(entry.path)
-
-
-def _is_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
+    """Add the manifest files under `directory` to `found` (see `discover`), in no particular
+    order. The directory listing tells each entry's type, so a regular file costs no `stat`
+    call (a symlink does); a subdirectory that cannot be listed is skipped, as `os.walk`
+    does. A stack rather than recursion: a tree can be deeper than Python's recursion limit."""
+    pending = [directory]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):
+                        pending.append(entry.path)
+                elif entry.name.endswith(MANIFEST_SUFFIXES) and entry.is_file():
+                    found.append(entry.path)
+            except OSError:  # gone, or its type cannot be read: not a file to lint
+                continue
 
 
 def load_paths(

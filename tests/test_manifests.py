@@ -1,6 +1,7 @@
 """Loading Kubernetes manifests: discovery, multi-document, List, problems (kconv/manifests.py)."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,15 @@ def test_discover_takes_regular_files_and_symlinks_to_them_only(tmp_path: Path) 
     expected = [".h.yaml", "a/x.yaml", "b/file-link.yaml", "b/z.yml", "top.json"]
     for root in (str(tmp_path), f"{tmp_path}{os.sep}"):
         assert discover([root]) == [os.path.join(tmp_path, name) for name in expected]
+
+
+def test_a_tree_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    folder = tmp_path
+    for _ in range(sys.getrecursionlimit() + 100):  # walking it recursively failed
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    assert discover([str(tmp_path)]) == [str(folder / "x.yaml")]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
