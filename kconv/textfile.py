@@ -13,6 +13,12 @@ import os
 from collections.abc import Callable
 
 SLICE = 1 << 20
+# How text that UTF-8 cannot encode is written. Only what comes from the operating system
+# brings such text: a file name or an environment value that is not UTF-8, whose bytes
+# Python decodes to lone surrogates. They are written as `\udcff` escapes, so that reports
+# are valid UTF-8 and the same bytes in every locale (a strict UTF-8 stdout failed; the C
+# locale's surrogateescape wrote the raw bytes).
+ERRORS = "backslashreplace"
 
 
 def write_slices(write: Callable[[str], object], text: str) -> None:
@@ -41,14 +47,14 @@ def write_atomically(path: str, text: str) -> None:
     if not regular:
         if os.path.isdir(path):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
-        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+        with open(path, "w", encoding="utf-8", errors=ERRORS, newline="\n") as stream:
             write_slices(stream.write, text)
         return
     directory = os.path.dirname(path) or "."
     mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=".kconv-", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors=ERRORS, newline="\n") as stream:
             write_slices(stream.write, text)
         os.chmod(temporary, mode)
         os.replace(temporary, path)

@@ -117,12 +117,19 @@ def test_discover_takes_regular_files_and_symlinks_to_them_only(tmp_path: Path) 
 
 
 def test_a_tree_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
-    folder = tmp_path
+    folders = [tmp_path / "d"]
     for _ in range(sys.getrecursionlimit() + 100):  # walking it recursively failed
-        folder = folder / "d"
+        folders.append(folders[-1] / "d")
+    for folder in folders:
         folder.mkdir()
-    (folder / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
-    assert discover([str(tmp_path)]) == [str(folder / "x.yaml")]
+    manifest = folders[-1] / "x.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    try:
+        assert discover([str(tmp_path)]) == [str(manifest)]
+    finally:  # deepest first: pytest's own clean-up (shutil.rmtree) recurses per level
+        manifest.unlink()
+        for folder in reversed(folders):
+            folder.rmdir()
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -121,7 +121,19 @@ def cli(
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    _escape_what_stdout_cannot_encode()
     _set_yaml_limits(max_yaml_nodes, max_yaml_depth)
+
+
+def _escape_what_stdout_cannot_encode() -> None:
+    """Write what stdout's encoding cannot encode (a file name that is not UTF-8) as
+    backslash escapes, as `-o` files are (`kconv.textfile.ERRORS`), rather than failing."""
+    from kconv.textfile import ERRORS
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if callable(reconfigure):
+        with contextlib.suppress(Exception):  # a stream that cannot change: left as it is
+            reconfigure(errors=ERRORS)
 
 
 def _set_yaml_limits(max_nodes: int | None, max_depth: int | None) -> None:

@@ -52,11 +52,13 @@ def _subject(finding: Finding) -> str:
 
 def _fingerprint(finding: Finding, path: str, seen: dict[str, int]) -> str:
     identity = "\x1f".join((finding.rule, path, _subject(finding), finding.message))
-    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 is hashed as its own bytes
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
     seen[digest] = seen.get(digest, 0) + 1
     if seen[digest] == 1:
         return digest
-    return hashlib.sha256(f"{identity}\x1f{seen[digest]}".encode()).hexdigest()
+    again = f"{identity}\x1f{seen[digest]}"
+    return hashlib.sha256(again.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _issues(result: LintResult) -> Iterator[tuple[str, str, str, str, str, str, int]]:

@@ -25,11 +25,13 @@ _quote = json.encoder.encode_basestring  # a JSON string literal (C), as the enc
 
 
 def artifact_uri(path: str) -> str:
-    """A URI reference for a file path (relative paths stay relative)."""
+    """A URI reference for a file path (relative paths stay relative). A name that is not
+    UTF-8 keeps its own bytes, percent-encoded (`os.fsdecode` made them lone surrogates)."""
     posix = path.replace(os.sep, "/")
     if os.path.isabs(path):
-        return "file://" + quote(posix if posix.startswith("/") else "/" + posix, safe="/:")
-    return quote(posix, safe="/")
+        posix = posix if posix.startswith("/") else "/" + posix
+        return "file://" + quote(posix, safe="/:", errors="surrogateescape")
+    return quote(posix, safe="/", errors="surrogateescape")
 
 
 def _descriptor(spec: RuleSpec) -> dict[str, Any]:
