@@ -405,6 +405,63 @@ def test_a_worker_that_dies_is_reported(
 
 
 @needs_fork
+def test_a_worker_ends_when_its_parent_is_gone(tmp_path: Path) -> None:
+    """A worker closes the parent's ends of the pipes that it inherited, so it reads the end
+    of its pipe when the parent is gone (killed, or interrupted twice before it could stop
+    its workers); it used to wait for its next chunk forever."""
+    from kconv.lint.engine import start
+    from kconv.manifests import ManifestSet
+
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    run = start(ManifestSet())
+    worker = context.Process(target=parallel._work, args=(theirs, [ours], [], run, None))
+    worker.start()
+    theirs.close()
+    ours.close()  # as the parent's exit would: nothing was ever sent
+    worker.join(timeout=20)
+    try:
+        assert worker.exitcode == 0
+    finally:
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
+
+
+@needs_fork
+def test_every_worker_is_stopped_before_any_is_waited_for(
+    spied: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ctrl-C, then a second Ctrl-C while the parent waits for its first worker to end
+    (`timeout` signals the process and then its group): every worker was told to stop."""
+    from multiprocessing.process import BaseProcess
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    stopped: list[int | None] = []
+    terminate, join = BaseProcess.terminate, BaseProcess.join
+
+    def spied_terminate(process: BaseProcess) -> None:
+        stopped.append(process.pid)
+        terminate(process)
+
+    def interrupted_join(process: BaseProcess, timeout: float | None = None) -> None:
+        monkeypatch.setattr(BaseProcess, "join", join)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(parallel, "_converse", interrupted)
+    monkeypatch.setattr(BaseProcess, "terminate", spied_terminate)
+    monkeypatch.setattr(BaseProcess, "join", interrupted_join)
+    files = _corpus(tmp_path / "corpus", 40)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.lint_files(files, jobs=2)
+    assert spied == [2] and len(stopped) == 2
+    for child in multiprocessing.active_children():  # reaps them
+        child.join(timeout=20)
+
+
+@needs_fork
 def test_configuration_custom_rules_and_per_path_ignores(spied: list[int], tmp_path: Path) -> None:
     """Workers apply the whole configuration: custom rules, overrides, per-path ignores."""
     from kconv.lint.config import parse_config

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from kconv.lint.engine import LintResult, Run
@@ -229,18 +229,24 @@ def _lint_forked(
         with quiet_gc():
             for _ in range(workers):
                 ours, theirs = context.Pipe()
+                # the child inherits our ends of the pipes too: it closes them, so that it
+                # reads the end of its pipe when we are gone, however we ended
+                parents = [ours, *(connection for _, connection in started)]
                 process = context.Process(
-                    target=_work, args=(theirs, files, run, render_line), daemon=True
+                    target=_work, args=(theirs, parents, files, run, render_line), daemon=True
                 )
                 process.start()
                 theirs.close()
                 started.append((process, ours))
             results = _converse(started, chunks, on_parsed)
     finally:
+        # every worker is told to stop before any is waited for: a second Ctrl-C (or
+        # `timeout`, which signals the process and then its group) can interrupt the waits
         for process, connection in started:
             connection.close()
             if process.is_alive():
                 process.terminate()
+        for process, _ in started:
             process.join()
     findings, lines = _merge([_group(run_findings, render_line), *(r[0] for r in results)])
     return LintResult(
@@ -334,12 +340,20 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
 
 
 def _work(
-    connection: Any, files: Sequence[Source], run: Run, render_line: RenderLine | None
+    connection: Any,
+    parents: Sequence[Any],
+    files: Sequence[Source],
+    run: Run,
+    render_line: RenderLine | None,
 ) -> None:
-    """A worker's life (see the module's docstring)."""
+    """A worker's life (see the module's docstring). `parents`: the parent's ends of the
+    pipes, inherited at the fork; closed here, so that when the parent is gone (killed,
+    interrupted twice) reading from `connection` ends the worker instead of waiting forever."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
+    for end in parents:
+        end.close()
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
             (encoded, *counts), _parsed = _lint_chunks(connection, files, run, render_line)
@@ -349,7 +363,8 @@ def _work(
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
 
-        connection.send(("error", traceback.format_exc()))
+        with suppress(OSError):  # the parent is gone: nobody to tell
+            connection.send(("error", traceback.format_exc()))
     connection.close()
     # End here, with what was parsed still referenced: freeing it object by object would
     # take a tenth of a second, and the parent waits for the workers to end.
