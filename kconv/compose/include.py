@@ -40,9 +40,11 @@ def apply_include(
     data = {key: value for key, value in data.items() if key != "include"}
     trees = dict(tree[1])
     trees.pop("include", None)
-    for entry, entry_tree in entries:
+    for index, (entry, entry_tree) in enumerate(entries):
         raw_paths = entry.get("path")
         paths = raw_paths if isinstance(raw_paths, list) else [raw_paths]
+        if raw_paths is None or not paths:  # e.g. every path was `!reset`
+            raise InputError(f'include[{index}]: the key "path" is required', entry_tree[0])
         files = [p if os.path.isabs(p) else os.path.normpath(os.path.join(here, p)) for p in paths]
         where = at(entry_tree, "path") if isinstance(entry_tree[1], dict) else entry_tree[0]
         for file in files:

@@ -15,11 +15,12 @@ from typing import Any
 
 from kconv.compose import discovery
 from kconv.compose.loctree import LocTree, at, child, from_index
-from kconv.compose.merge import clean, merge_documents
+from kconv.compose.merge import clean, merge_documents, untag_items
 from kconv.compose.normalize import normalize_service
 from kconv.errors import InputError
 from kconv.model.compose import Project
 from kconv.model.location import Location
+from kconv.yamlio import Tagged
 
 KEEP_TAGS = ("!reset", "!override")
 RESOURCE_SECTIONS = ("networks", "volumes", "secrets", "configs", "models")
@@ -266,10 +267,13 @@ def _parse_text(path: str, context: _Context) -> tuple[dict, LocTree]:
                 "a compose file must be a mapping (services:, networks:, ...)",
                 document.location,
             )
-        if number == 0:  # keep `!reset`/`!override` for the merge with earlier files
-            data, tree = document.data, from_index(document.positions)
+        # keep `!reset`/`!override` on values of mapping keys for the merge with earlier
+        # files; on list items they mean nothing there and are resolved here
+        body, body_tree = untag_items(document.data, from_index(document.positions))
+        if number == 0:
+            data, tree = body, body_tree
         else:
-            data, tree = merge_documents(data, tree, document.data, from_index(document.positions))
+            data, tree = merge_documents(data, tree, body, body_tree)
     return data, tree
 
 
@@ -293,22 +297,30 @@ def load_file(
         )
         data = {k: v for k, v in data.items() if k != "version"}
     services = data.get("services") or {}
+    # `services: !override {...}` or `!reset`: processed untagged, tagged again at the end
+    section_tag = None
+    if isinstance(services, Tagged):
+        section_tag, services = services.tag, services.value or {}
     stree = child(tree, "services")
     normalised: dict[str, Any] = {}
     trees: dict[str, LocTree] = {}
     for name, service in services.items():
         sub = child(stree, name)
-        if service is None:
+        tag = None
+        if isinstance(service, Tagged):  # `web: !override {...}` replaces an earlier `web`
+            tag, service = service.tag, service.value
+        if service is None and tag != "!reset":
             service = {}
         if isinstance(service, dict):
             service, sub = normalize_service(name, service, sub, base_dir)
-        normalised[name] = service
+        normalised[name] = service if tag is None else Tagged(tag, service)
         trees[name] = sub
     data = dict(data)
     if services or "services" in data:
         data["services"] = normalised
         tree = (tree[0], {**tree[1], "services": (stree[0], trees)})
     data = _resolve_resource_files(data, base_dir)
+    data, tree = _untag_directives(data, tree)
     from kconv.compose.extends import resolve_extends
 
     data, tree = resolve_extends(data, tree, path, base_dir, context, load_file)
@@ -316,9 +328,42 @@ def load_file(
         from kconv.compose.include import apply_include
 
         data, tree = apply_include(data, tree, path, base_dir, context, load_file)
+    if section_tag is not None:
+        data = {**data, "services": Tagged(section_tag, data.get("services") or {})}
     if not keep_tags:
         data, tree = clean(data, tree)
     context.cache[key] = (data, tree)
+    return data, tree
+
+
+def _untag_directives(data: dict, tree: LocTree) -> tuple[dict, LocTree]:
+    """`include` and each service's `extends` without `!reset`/`!override` tags, which only
+    matter when files are merged: they are resolved within their own file first, where a
+    `!reset` value is absent and an `!override` value is the value (as compose-go reads
+    them)."""
+    from kconv.compose.merge import without_tags
+
+    def untag(mapping: dict, sub: LocTree, key: str) -> tuple[dict, LocTree]:
+        kept = without_tags(mapping[key], child(sub, key))
+        values = {k: v for k, v in mapping.items() if k != key}
+        trees = {k: v for k, v in (sub[1] or {}).items() if k != key}
+        if kept is not None:
+            values[key], trees[key] = kept
+        return values, (sub[0], trees)
+
+    if "include" in data:
+        data, tree = untag(data, tree, "include")
+    services = data.get("services")
+    if isinstance(services, dict) and any(
+        isinstance(service, dict) and "extends" in service for service in services.values()
+    ):
+        stree = child(tree, "services")
+        out, trees = dict(services), dict(stree[1] or {})
+        for name, service in services.items():
+            if isinstance(service, dict) and "extends" in service:
+                out[name], trees[name] = untag(service, child(stree, name), "extends")
+        data = {**data, "services": out}
+        tree = (tree[0], {**(tree[1] or {}), "services": (stree[0], trees)})
     return data, tree
 
 

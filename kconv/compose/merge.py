@@ -48,6 +48,37 @@ def strip_tags(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
     return value, tree
 
 
+def untag_items(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
+    """`value` with the tags on list items resolved (`strip_tags`): only the values of
+    mapping keys are merged with another file's, so only they keep their tags."""
+    if isinstance(value, Tagged):
+        inner, sub = untag_items(value.value, tree)
+        return Tagged(value.tag, inner), sub
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        trees: dict[str, LocTree] = {}
+        for key, item in value.items():
+            out[key], trees[key] = untag_items(item, child(tree, key))
+        return out, (tree[0], trees)
+    if isinstance(value, list):
+        items: list[Any] = []
+        subs: list[LocTree] = []
+        for index, item in enumerate(value):
+            item, sub = strip_tags(item, child(tree, index))
+            if item is not _RESET:
+                item, sub = untag_items(item, sub)
+                items.append(item)
+                subs.append(sub)
+        return items, (tree[0], subs)
+    return value, tree
+
+
+def without_tags(value: Any, tree: LocTree) -> tuple[Any, LocTree] | None:
+    """`strip_tags`, or None when the whole value is `!reset`."""
+    value, tree = strip_tags(value, tree)
+    return None if value is _RESET else (value, tree)
+
+
 def clean(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
     """`strip_tags` for a whole document (a top-level `!reset` gives an empty mapping)."""
     value, tree = strip_tags(value, tree)
