@@ -52,6 +52,19 @@ def test_tags_in_a_single_file(tmp_path: Path, text: str, images: dict[str, str]
     assert {name: found.get(name) for name in images} == images
 
 
+def test_a_tagged_service_still_acts_on_earlier_files(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text("services: {web: {image: a, ports: ['80:80']}, db: {image: pg}}\n")
+    over = tmp_path / "over.yaml"
+    over.write_text(
+        "services: {web: !override {extends: cache}, cache: {image: redis}, db: !reset null}\n"
+    )
+    project = load_project([str(base), str(over)], environ={})
+    assert sorted(project.services) == ["cache", "web"]
+    web = project.services["web"]  # replaced, not merged: no port; its extends resolved
+    assert (web.image, list(web.ports)) == ("redis", [])
+
+
 def test_tags_on_list_items_are_resolved(tmp_path: Path) -> None:
     project = load(
         tmp_path,

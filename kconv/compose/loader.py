@@ -297,23 +297,24 @@ def load_file(
         )
         data = {k: v for k, v in data.items() if k != "version"}
     services = data.get("services") or {}
-    # `services: !override {...}` or `!reset`: processed untagged, tagged again at the end
+    # `services: !override {...}` and `web: !override {...}` (or `!reset`) act on earlier
+    # files: here they are read untagged, and tagged again at the end for the merge
     section_tag = None
     if isinstance(services, Tagged):
         section_tag, services = services.tag, services.value or {}
+    service_tags: dict[str, str] = {}
     stree = child(tree, "services")
     normalised: dict[str, Any] = {}
     trees: dict[str, LocTree] = {}
     for name, service in services.items():
         sub = child(stree, name)
-        tag = None
-        if isinstance(service, Tagged):  # `web: !override {...}` replaces an earlier `web`
-            tag, service = service.tag, service.value
-        if service is None and tag != "!reset":
+        if isinstance(service, Tagged):
+            service_tags[name], service = service.tag, service.value
+        if service is None and service_tags.get(name) != "!reset":
             service = {}
         if isinstance(service, dict):
             service, sub = normalize_service(name, service, sub, base_dir)
-        normalised[name] = service if tag is None else Tagged(tag, service)
+        normalised[name] = service
         trees[name] = sub
     data = dict(data)
     if services or "services" in data:
@@ -328,6 +329,15 @@ def load_file(
         from kconv.compose.include import apply_include
 
         data, tree = apply_include(data, tree, path, base_dir, context, load_file)
+    if service_tags:
+        untagged = data.get("services") or {}
+        data = {
+            **data,
+            "services": {
+                name: Tagged(service_tags[name], value) if name in service_tags else value
+                for name, value in untagged.items()
+            },
+        }
     if section_tag is not None:
         data = {**data, "services": Tagged(section_tag, data.get("services") or {})}
     if not keep_tags:
