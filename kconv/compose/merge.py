@@ -37,15 +37,20 @@ def strip_tags(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
                 trees[key] = sub
         return out, (tree[0], trees)
     if isinstance(value, list):
-        items: list[Any] = []
-        subs: list[LocTree] = []
-        for index, item in enumerate(value):
-            item, sub = strip_tags(item, child(tree, index))
-            if item is not _RESET:
-                items.append(item)
-                subs.append(sub)
-        return items, (tree[0], subs)
+        return _stripped_items(value, tree)
     return value, tree
+
+
+def _stripped_items(value: list[Any], tree: LocTree) -> tuple[list[Any], LocTree]:
+    """The items of a list with their tags resolved (`strip_tags`), `!reset` ones dropped."""
+    items: list[Any] = []
+    subs: list[LocTree] = []
+    for index, item in enumerate(value):
+        item, sub = strip_tags(item, child(tree, index))
+        if item is not _RESET:
+            items.append(item)
+            subs.append(sub)
+    return items, (tree[0], subs)
 
 
 def untag_items(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
@@ -61,15 +66,7 @@ def untag_items(value: Any, tree: LocTree) -> tuple[Any, LocTree]:
             out[key], trees[key] = untag_items(item, child(tree, key))
         return out, (tree[0], trees)
     if isinstance(value, list):
-        items: list[Any] = []
-        subs: list[LocTree] = []
-        for index, item in enumerate(value):
-            item, sub = strip_tags(item, child(tree, index))
-            if item is not _RESET:
-                item, sub = untag_items(item, sub)
-                items.append(item)
-                subs.append(sub)
-        return items, (tree[0], subs)
+        return _stripped_items(value, tree)
     return value, tree
 
 
