@@ -65,6 +65,17 @@ def test_a_tagged_service_still_acts_on_earlier_files(tmp_path: Path) -> None:
     assert (web.image, list(web.ports)) == ("redis", [])
 
 
+@pytest.mark.parametrize("tag", ["!reset", "!override"])
+def test_build_args_are_normalised_whatever_the_context_tag(tmp_path: Path, tag: str) -> None:
+    project = load(
+        tmp_path, f"services: {{a: {{build: {{context: {tag} ./app, args: [A=1, B]}}}}}}\n"
+    )
+    build = project.services["a"].build
+    assert build is not None and build["args"] == {"A": "1", "B": None}
+    if tag == "!override":
+        assert build["context"] == str(tmp_path / "app")
+
+
 def test_tags_on_list_items_are_resolved(tmp_path: Path) -> None:
     project = load(
         tmp_path,

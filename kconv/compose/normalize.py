@@ -157,11 +157,19 @@ def _build(value: Any, tree: LocTree, base_dir: str) -> tuple[Any, LocTree]:
         return value, tree
     value = dict(value)
     context = value.get("context", ".")
-    if not isinstance(context, str):
-        return value, tree
-    value["context"] = context if _is_remote(context) else _resolve(context, base_dir)
-    if "args" in value and value["args"] is not None:
-        value["args"], sub = list_or_dict(value["args"], child(tree, "args"), "build.args")
+    tag = None
+    if isinstance(context, Tagged):  # `context: !override ../app`: resolved inside its tag
+        tag, context = context.tag, context.value
+    if isinstance(context, str) and tag != "!reset":
+        context = context if _is_remote(context) else _resolve(context, base_dir)
+        value["context"] = context if tag is None else Tagged(tag, context)
+    args = value.get("args")
+    tag = None
+    if isinstance(args, Tagged):
+        tag, args = args.tag, args.value
+    if args is not None and tag != "!reset":
+        args, sub = list_or_dict(args, child(tree, "args"), "build.args")
+        value["args"] = args if tag is None else Tagged(tag, args)
         tree = (tree[0], {**(tree[1] or {}), "args": sub})
     return value, fit(value, tree)
 
