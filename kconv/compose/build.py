@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from kconv.compose.interpolation import utf8_value
 from kconv.compose.loctree import LocTree, at, child
 from kconv.compose.normalize import parse_port, scalar_text
 from kconv.errors import InputError
@@ -300,7 +301,9 @@ def build_service(
     environ = tuple(
         EnvVar(
             key,
-            environment.get(key) if value is None else scalar_text(value),
+            utf8_value(key, environment.get(key), at(tree, "environment", key))
+            if value is None
+            else scalar_text(value),
             at(tree, "environment", key),
         )
         for key, value in (raw.get("environment") or {}).items()

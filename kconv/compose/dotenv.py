@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
-from kconv.compose.interpolation import interpolate
+from kconv.compose.interpolation import interpolate, utf8_value
 from kconv.errors import InputError
 from kconv.model.compose import EnvVar
 from kconv.model.location import Location
@@ -104,8 +104,10 @@ class _Parser:
         entry = self.variables.get(name)
         return None if entry is None else entry.value
 
-    def inherited(self, name: str) -> str | None:
-        return None if self.lookup is None else self.lookup(name)
+    def inherited(self, name: str, position: int) -> str | None:
+        if self.lookup is None:
+            return None
+        return utf8_value(name, self.lookup(name), self.location(position))
 
     def expand(self, value: str, position: int) -> str:
         result, _unset = interpolate(value, self.resolve, self.location(position))
@@ -146,7 +148,7 @@ class _Parser:
         if any(char in _SPACES for char in name):
             raise self.error(f"variable name {name!r} cannot contain spaces", start)
         if position >= len(text) or text[position] == "\n":
-            self.define(name, self.inherited(name), start)
+            self.define(name, self.inherited(name, start), start)
             return position
         position += 1
         while position < len(text) and text[position] in _SPACES:
@@ -233,7 +235,7 @@ class _Parser:
                 raise self.error("missing variable name before '='", start)
             if any(char.isspace() for char in name):
                 raise self.error(f"variable name {name!r} cannot contain spaces", start)
-            self.define(name, value if separator else self.inherited(name), start)
+            self.define(name, value if separator else self.inherited(name, start), start)
 
 
 def _double_quote_escape(text: str, position: int) -> tuple[str, int]:

@@ -50,6 +50,10 @@ class _Context:
         self.location = location
         self.unset: list[UnsetVariable] = []
 
+    def value(self, name: str) -> str | None:
+        """The variable's value (None when unset), checked by `utf8_value`."""
+        return utf8_value(name, self.lookup(name), self.location)
+
     def invalid(self, snippet: str, reason: str) -> InputError:
         if len(snippet) > _SNIPPET:
             snippet = snippet[: _SNIPPET - 3] + "..."
@@ -57,6 +61,18 @@ class _Context:
             f"invalid interpolation format {snippet!r}: {reason} (write $$ for a literal $)",
             self.location,
         )
+
+
+def utf8_value(name: str, value: str | None, location: Location | None) -> str | None:
+    """`value`, the value of variable `name`, when it is valid UTF-8. Only the process
+    environment can hold one that is not (Python keeps its bytes as lone surrogates): it is
+    an error where it is used, rather than a failure to write the output later."""
+    if value is not None and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f"the value of variable {name} is not valid UTF-8", location) from None
+    return value
 
 
 def interpolate(
@@ -104,7 +120,7 @@ def _substitute(text: str, context: _Context, depth: int) -> str:
 
 
 def _value_of(name: str, context: _Context) -> str:
-    value = context.lookup(name)
+    value = context.value(name)
     if value is None:
         context.unset.append(UnsetVariable(name, context.location))
         return ""
@@ -158,7 +174,7 @@ def _braced(text: str, start: int, context: _Context, depth: int) -> tuple[str, 
 
 
 def _apply(operator: str, name: str, argument: str, context: _Context, depth: int) -> str:
-    value = context.lookup(name)
+    value = context.value(name)
     missing = value is None or (operator.startswith(":") and value == "")
     if operator in (":-", "-"):
         return _substitute(argument, context, depth + 1) if missing else value

@@ -157,7 +157,8 @@ def _resource_data(build: ServiceBuild, resource: Resource, what: str, key: str)
                 "the generated object holds an empty value",
                 resource.origin,
             )
-        return (value or "").encode()
+        # the variable's own bytes, also when they are not UTF-8 (Secret data is bytes)
+        return (value or "").encode("utf-8", "surrogateescape")
     if resource.content is not None:
         return resource.content.encode()
     return b""
