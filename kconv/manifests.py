@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kconv import yamlio
 from kconv.errors import InputError
 from kconv.model.k8s import K8sObject
 from kconv.model.location import Location, PositionIndex
+from kconv.model.record import Record
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN_NAME = "<stdin>"
@@ -47,14 +47,24 @@ class IgnoreComment(NamedTuple):
 Source = str | tuple[str, bytes]
 
 
-@dataclass
-class ManifestSet:
+class ManifestSet(Record):
     """Everything read from the inputs of one run."""
 
-    objects: list[K8sObject] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    ignore_comments: dict[str, list[IgnoreComment]] = field(default_factory=dict)
+    __slots__ = ("files", "ignore_comments", "objects", "problems")
+
+    def __init__(
+        self,
+        objects: list[K8sObject] | None = None,
+        problems: list[LoadProblem] | None = None,
+        files: list[str] | None = None,
+        ignore_comments: dict[str, list[IgnoreComment]] | None = None,
+    ) -> None:
+        self.objects: list[K8sObject] = [] if objects is None else objects
+        self.problems: list[LoadProblem] = [] if problems is None else problems
+        self.files: list[str] = [] if files is None else files
+        self.ignore_comments: dict[str, list[IgnoreComment]] = (
+            {} if ignore_comments is None else ignore_comments
+        )
 
 
 def discover(paths: Sequence[str]) -> list[str]:

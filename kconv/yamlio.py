@@ -27,7 +27,6 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -39,6 +38,7 @@ from kconv.model.location import (
     escape_pointer_token,
     pos_node,
 )
+from kconv.model.record import Record
 from kconv.pyyaml_import import import_pyyaml
 
 yaml = import_pyyaml()  # `import yaml`, minus a pattern compiled for nothing (see there)
@@ -124,12 +124,17 @@ def default_limits() -> Limits:
     return _default_limits
 
 
-@dataclass(frozen=True)
-class Tagged:
+class Tagged(Record):
     """A value written with a custom tag the caller asked to keep (compose `!reset`)."""
 
-    tag: str
-    value: Any
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag = tag
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash((self.tag, self.value))
 
 
 class YamlProblem(NamedTuple):
@@ -140,14 +145,22 @@ class YamlProblem(NamedTuple):
     location: Location
 
 
-@dataclass
-class Document:
+class Document(Record):
     """One YAML document: plain data, where each value was written, and load problems."""
 
-    data: Any
-    positions: PositionIndex
-    index: int
-    problems: list[YamlProblem] = field(default_factory=list)
+    __slots__ = ("data", "index", "positions", "problems")
+
+    def __init__(
+        self,
+        data: Any,
+        positions: PositionIndex,
+        index: int,
+        problems: list[YamlProblem] | None = None,
+    ) -> None:
+        self.data = data
+        self.positions = positions
+        self.index = index
+        self.problems = [] if problems is None else problems
 
     @property
     def location(self) -> Location:

@@ -4,7 +4,6 @@ load problems, configuration overrides and ordering."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -215,7 +214,7 @@ def test_findings_are_sorted_by_file_line_column_rule() -> None:
 
 
 def test_counts_and_fail_threshold() -> None:
-    error_rule = replace(FLAG, severity=Severity.ERROR)
+    error_rule = FLAG.replace(severity=Severity.ERROR)
     result = lint(manifests(), rules=[error_rule, PEERS])
     assert result.counts() == {"errors": 4, "warnings": 3, "infos": 0}
     assert result.fails(Severity.ERROR)
@@ -247,7 +246,7 @@ def test_config_params_are_validated_with_the_config_line() -> None:
 
 
 def test_config_rule_enabled_switches() -> None:
-    off = replace(FLAG, default=False)
+    off = FLAG.replace(default=False)
     config = parse_config("rules:\n  TE101: {enabled: true}\n  TE201: {enabled: false}\n", "c.yaml")
     chosen = [spec.id for spec, _ in choose_rules([off, PEERS, DEPLOY_ONLY], config)]
     assert chosen == ["TE101", "TE103"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from kconv import yamlio
@@ -17,6 +16,7 @@ from kconv.errors import ConfigError, InputError
 from kconv.lint.rule import RuleSpec, Severity
 from kconv.lint.selection import split_selectors
 from kconv.model.location import Location, join_pointer
+from kconv.model.record import Record
 
 CONFIG_NAMES = (".kconv.yaml", ".kconv.yml")
 CONFIG_SCHEMA = "kconv-config.schema.json"
@@ -40,20 +40,46 @@ class PathIgnore(NamedTuple):
     location: Location | None = None
 
 
-@dataclass(frozen=True)
-class LintConfig:
-    """Lint settings; the default instance is the behaviour without any configuration."""
+class LintConfig(Record):
+    """Lint settings; the default instance is the behaviour without any configuration.
+    Treated as immutable: use `replace` for a changed copy."""
 
-    path: str | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    rules: tuple[RuleOverride, ...] = ()
-    per_path_ignores: tuple[PathIgnore, ...] = ()
-    kubernetes_version: str | None = None
-    fail_on: Severity | None = None
-    suppressions: bool = True
-    custom_rules: tuple[RuleSpec, ...] = ()
-    locations: Mapping[str, Location] = field(default_factory=dict)
+    __slots__ = (
+        "custom_rules",
+        "fail_on",
+        "ignore",
+        "kubernetes_version",
+        "locations",
+        "path",
+        "per_path_ignores",
+        "rules",
+        "select",
+        "suppressions",
+    )
+
+    def __init__(
+        self,
+        path: str | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        rules: tuple[RuleOverride, ...] = (),
+        per_path_ignores: tuple[PathIgnore, ...] = (),
+        kubernetes_version: str | None = None,
+        fail_on: Severity | None = None,
+        suppressions: bool = True,
+        custom_rules: tuple[RuleSpec, ...] = (),
+        locations: Mapping[str, Location] | None = None,
+    ) -> None:
+        self.path = path
+        self.select = select
+        self.ignore = ignore
+        self.rules = rules
+        self.per_path_ignores = per_path_ignores
+        self.kubernetes_version = kubernetes_version
+        self.fail_on = fail_on
+        self.suppressions = suppressions
+        self.custom_rules = custom_rules
+        self.locations: Mapping[str, Location] = {} if locations is None else locations
 
     @property
     def base_dir(self) -> str:
@@ -74,7 +100,7 @@ class LintConfig:
                 break
         else:
             overrides.append(RuleOverride(rule_id, params=dict(params)))
-        return replace(self, rules=tuple(overrides))
+        return self.replace(rules=tuple(overrides))
 
 
 def find_config(start_dir: str = ".") -> str | None:

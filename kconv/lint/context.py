@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from kconv.model.k8s import K8sObject
@@ -12,7 +11,6 @@ from kconv.model.k8s import K8sObject
 DEFAULT_KUBERNETES_VERSION = "1.37"
 
 
-@dataclass
 class LintContext:
     """All objects of one run, indexed for cross-object checks.
 
@@ -22,9 +20,15 @@ class LintContext:
     cross-object checks should be careful about reporting absences.
     """
 
-    objects: Sequence[K8sObject] = field(default_factory=list)
-    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
-    partial: bool = False
+    def __init__(
+        self,
+        objects: Sequence[K8sObject] | None = None,
+        kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+        partial: bool = False,
+    ) -> None:
+        self.objects: Sequence[K8sObject] = [] if objects is None else objects
+        self.kubernetes_version = kubernetes_version
+        self.partial = partial
 
     @cached_property
     def by_kind(self) -> dict[str, list[K8sObject]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kconv.errors import ConfigError
@@ -29,6 +28,7 @@ from kconv.lint.suppression import (
 from kconv.manifests import ManifestSet
 from kconv.model.k8s import K8sObject, kind_matches
 from kconv.model.location import Location
+from kconv.model.record import Record
 
 INTERNAL_ERROR_ID = "KC009"
 INTERNAL_ERROR_NAME = "internal-error"
@@ -39,18 +39,28 @@ ENGINE_CHECKS = frozenset({LOAD_PROBLEM_CHECK, UNKNOWN_SUPPRESSION_CHECK, UNUSED
 _MAX_DETAIL = 200
 
 
-@dataclass
-class LintResult:
-    """The findings of one run (sorted), what was read, and the rules that ran."""
+class LintResult(Record):
+    """The findings of one run (sorted), what was read, and the rules that ran; `lines`:
+    each finding's report line, when workers rendered them (`kconv.lint.parallel.lint_files`
+    with `render_line`), else None."""
 
-    findings: list[Finding]
-    files: int
-    objects: int
-    rules: list[RuleSpec] = field(default_factory=list)
-    suppressed: int = 0
-    # each finding's report line, when workers rendered them (`kconv.lint.parallel.lint_files`
-    # with `render_line`); None otherwise
-    lines: list[str] | None = None
+    __slots__ = ("files", "findings", "lines", "objects", "rules", "suppressed")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: int,
+        objects: int,
+        rules: list[RuleSpec] | None = None,
+        suppressed: int = 0,
+        lines: list[str] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.objects = objects
+        self.rules: list[RuleSpec] = [] if rules is None else rules
+        self.suppressed = suppressed
+        self.lines = lines
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -168,7 +178,7 @@ def choose_rules(
         params: Mapping[str, Any] = spec.params
         if override is not None:
             if override.severity is not None:
-                spec = replace(spec, severity=override.severity)
+                spec = spec.replace(severity=override.severity)
             if override.params is not None:
                 params = {**spec.params, **override.params}
                 validate_params(spec, params, override.location)

@@ -10,11 +10,11 @@ report only on the object they are given (they may read every object through `ct
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kconv.model.location import Location
+from kconv.model.record import Record
 
 if TYPE_CHECKING:
     from kconv.lint.context import LintContext
@@ -88,23 +88,55 @@ def check(
     return register
 
 
-@dataclass(frozen=True)
-class RuleSpec:
-    """A rule as written in `rules/<id>-<name>.yaml` (or a config's custom rules)."""
+class RuleSpec(Record):
+    """A rule as written in `rules/<id>-<name>.yaml` (or a config's custom rules). Treated
+    as immutable: use `replace` for a changed copy."""
 
-    id: str  # "KC101"
-    name: str  # "privileged-container"
-    severity: Severity
-    default: bool
-    kinds: frozenset[str] | None  # kind or group names; None = any kind
-    summary: str
-    rationale: str
-    fix: str
-    check: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    references: tuple[str, ...] = ()
-    equivalents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    source: str = ""  # the spec file
+    __slots__ = (
+        "check",
+        "default",
+        "equivalents",
+        "fix",
+        "id",
+        "kinds",
+        "name",
+        "params",
+        "rationale",
+        "references",
+        "severity",
+        "source",
+        "summary",
+    )
+
+    def __init__(
+        self,
+        id: str,  # "KC101"
+        name: str,  # "privileged-container"
+        severity: Severity,
+        default: bool,
+        kinds: frozenset[str] | None,  # kind or group names; None = any kind
+        summary: str,
+        rationale: str,
+        fix: str,
+        check: str,
+        params: Mapping[str, Any] | None = None,
+        references: tuple[str, ...] = (),
+        equivalents: Mapping[str, tuple[str, ...]] | None = None,
+        source: str = "",  # the spec file
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.default = default
+        self.kinds = kinds
+        self.summary = summary
+        self.rationale = rationale
+        self.fix = fix
+        self.check = check
+        self.params: Mapping[str, Any] = {} if params is None else params
+        self.references = references
+        self.equivalents: Mapping[str, tuple[str, ...]] = {} if equivalents is None else equivalents
+        self.source = source
 
 
 class Finding(NamedTuple):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from kconv.model.location import Location, PositionIndex, join_pointer
@@ -88,7 +87,6 @@ class ContainerRef(NamedTuple):
         return str(self.data.get("name", "?"))
 
 
-@dataclass(eq=False)
 class K8sObject:
     """One Kubernetes object read from a file, with the positions of its values.
 
@@ -97,18 +95,29 @@ class K8sObject:
     `location()` are relative to the object and the prefix is added here.
 
     The body is never changed once loaded: the accessors below are computed once per object
-    (every rule asks for them) and what they return must not be modified.
+    (every rule asks for them) and what they return must not be modified. Two objects are
+    equal only when they are the same object.
     """
 
-    body: dict[str, Any]
-    file: str
-    positions: PositionIndex
-    document_index: int = 0
-    pointer_prefix: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    _containers: dict[tuple[str, ...], list[ContainerRef]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    def __init__(
+        self,
+        body: dict[str, Any],
+        file: str,
+        positions: PositionIndex,
+        document_index: int = 0,
+        pointer_prefix: str = "",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.body = body
+        self.file = file
+        self.positions = positions
+        self.document_index = document_index
+        self.pointer_prefix = pointer_prefix
+        self.extra: dict[str, Any] = {} if extra is None else extra
+        self._containers: dict[tuple[str, ...], list[ContainerRef]] = {}
+
+    def __repr__(self) -> str:
+        return f"<K8sObject {self.ref} in {self.file}, document {self.document_index}>"
 
     @once
     def api_version(self) -> str:
