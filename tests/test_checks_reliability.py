@@ -80,6 +80,20 @@ def test_sidecar_allow_list_is_a_param() -> None:
     assert len(run_check("single-container", deployment("web", mesh), {"allowed-names": []})) == 1
 
 
+def test_shipped_sidecar_images_are_compiled_only_for_pods_with_two_containers() -> None:
+    from kconv.lint.checks import containers
+
+    containers._default_images.cache_clear()
+    one = deployment("web", "        - {name: app, image: a:1}\n")
+    assert run_check("single-container", one) == []
+    assert containers._default_images.cache_info().misses == 0  # a pre-commit run's usual case
+    mesh = (
+        "        - {name: app, image: a:1}\n        - {name: p, image: docker.io/istio/proxyv2:1}\n"
+    )
+    assert run_check("single-container", deployment("web", mesh)) == []  # the image is known
+    assert containers._default_images.cache_info().misses == 1
+
+
 def test_native_sidecars_in_init_containers_do_not_count() -> None:
     text = deployment("web", "        - {name: app, image: a:1}\n").replace(
         "      containers:",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from kconv.lint.context import LintContext
@@ -60,21 +61,24 @@ PARAMS = {
 def single_container(params: Mapping[str, Any]) -> CheckFn:
     """A pod runs more than one main container (init containers and known sidecars aside)."""
     names = frozenset(params.get("allowed-names", DEFAULT_SIDECAR_NAMES))
-    try:
-        images = [re.compile(p) for p in params.get("allowed-images", DEFAULT_SIDECAR_IMAGES)]
-    except re.error as exc:
-        raise ValueError(f"invalid allowed-images pattern {exc.pattern!r}: {exc}") from exc
+    sources = tuple(params.get("allowed-images", DEFAULT_SIDECAR_IMAGES))
+    # the shipped patterns are compiled when a pod first has two containers (most runs of a
+    # pre-commit hook never need them); configured ones at once, to report a bad one
+    images = _default_images if sources == DEFAULT_SIDECAR_IMAGES else _compiled(sources)
 
     def is_sidecar(container: Mapping[str, Any]) -> bool:
         image = str(container.get("image") or "")
         name = container.get("name")
-        return (isinstance(name, str) and name in names) or any(p.search(image) for p in images)
+        return (isinstance(name, str) and name in names) or any(p.search(image) for p in images())
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         found = obj.pod_spec()
         if found is None:
             return
-        main = [ref for ref in obj.containers() if not is_sidecar(ref.data)]
+        containers = obj.containers()
+        if len(containers) < 2:
+            return
+        main = [ref for ref in containers if not is_sidecar(ref.data)]
         if len(main) > 1:
             listed = ", ".join(f'"{ref.name}"' for ref in main)
             yield Violation(
@@ -83,3 +87,17 @@ def single_container(params: Mapping[str, Any]) -> CheckFn:
             )
 
     return run
+
+
+def _compiled(sources: Iterable[str]) -> Callable[[], list[re.Pattern[str]]]:
+    """The patterns, compiled now (ValueError names a bad one), as `_default_images` gives them."""
+    try:
+        images = [re.compile(source) for source in sources]
+    except re.error as exc:
+        raise ValueError(f"invalid allowed-images pattern {exc.pattern!r}: {exc}") from exc
+    return lambda: images
+
+
+@cache
+def _default_images() -> list[re.Pattern[str]]:
+    return [re.compile(source) for source in DEFAULT_SIDECAR_IMAGES]
