@@ -129,7 +129,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Credential shapes. Each starts with a literal (a leading word boundary is written as a
 # lookbehind after it), so that a search for one shape alone skips ahead to its literal: long
 # values are searched shape by shape (a 50 MB value: 0.6 s instead of 11 s), short ones with
-# every shape in one pass (`_ANY_SECRET_VALUE`), which is quicker there.
+# every shape in one pass (`_any_secret_value`), which is quicker there.
 _SHAPES = (
     r"---(?<!----)-*\s*BEGIN\s+(?:[A-Z0-9]+\s+){0,4}PRIVATE KEY(?:\s+BLOCK)?\s*-{3,}",  # PEM
     r"(?:AKIA|ASIA|ABIA|ACCA)(?<!\w[A-Z]{4})[0-9A-Z]{16}\b",  # AWS access key id
@@ -150,7 +150,11 @@ _URL_PASSWORD_TAIL = r"://[^/\s:@]+:[^/\s@]+@"
 _SCHEME_CHARACTERS = r"[A-Za-z0-9+.-]{0,33}\Z"
 _SCHEME = r"[a-z][a-z0-9+.-]{0,31}"
 _LONG_VALUE = 64 * 1024
-_ANY_SECRET_VALUE = re.compile("|".join(f"(?:{shape})" for shape in (*_SHAPES, _URL_WITH_PASSWORD)))
+
+
+@cache  # compiled on first use (8 M instructions): a run whose values are all short never needs it
+def _any_secret_value() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{shape})" for shape in (*_SHAPES, _URL_WITH_PASSWORD)))
 
 
 def name_tokens(name: str) -> list[str]:
@@ -198,12 +202,12 @@ def looks_like_secret_value(value: object) -> bool:
     if not isinstance(value, str) or len(value) < 8:
         return False
     if len(value) <= _LONG_VALUE:
-        return _ANY_SECRET_VALUE.search(value) is not None
+        return _any_secret_value().search(value) is not None
     return _has_shape_from_literals(value)
 
 
 def _has_shape_from_literals(value: str) -> bool:
-    """`_ANY_SECRET_VALUE.search(value) is not None`, each shape searched from its literal."""
+    """`_any_secret_value().search(value) is not None`, each shape searched from its literal."""
     return any(shape.search(value) for shape in _shapes_from_literals()) or any(
         _scheme_before(value, tail.start()) for tail in re.finditer(_URL_PASSWORD_TAIL, value)
     )
