@@ -273,7 +273,7 @@ def verdict(ok: bool, code: int = 0) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 manifests instead of 10,000")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
     parser.add_argument(
         "--instructions",
