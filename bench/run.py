@@ -348,6 +348,13 @@ def main() -> int:
             f"  {label:<26}{' ' * 11}speed-up {capacity:4.2f}x (each round: "
             f"{capacity_text}; the machine's own, for work that needs no coordination)"
         )
+        # kconv's speed-up as a share of the machine's in the same round: steadier than either
+        # on a VM whose CPUs change speed (for information; the target is the speed-up itself)
+        share = statistics.median((r[1][0] / r[2][0]) / (r[0][0] / r[3]) for r in rounds)
+        print(
+            f"  {'--jobs / C loader speed-up':<26}{share:7.2f}   (median of the rounds' "
+            "ratios; for information)"
+        )
         print(
             f"  CPU time, all processes   {serial_cpu:7.2f} s with --jobs 1, {parallel_cpu:.2f} s "
             f"with workers ({parallel_cpu / serial_cpu:4.2f}x: the cost of parallelism); "
