@@ -94,6 +94,37 @@ def test_shipped_sidecar_images_are_compiled_only_for_pods_with_two_containers()
     assert containers._default_images.cache_info().misses == 1
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        "docker.io/istio/proxyv2:1.20",
+        "istio/proxyv2",
+        "cr.l5d.io/linkerd/proxy@sha256:abc",
+        "envoyproxy/envoy-distroless:v1.29",
+        "gcr.io/cloudsql-docker/gce-proxy:1.33",
+        "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2",
+        "hashicorp/vault:1.15",
+        "hashicorp/consul-dataplane:1.3",
+        "daprio/daprd:1.12",
+        "example/istio/proxyv2x:1",  # not a known image: a longer name
+        "myistio/proxyv2:1",
+        "hashicorp/vault-k8s:1",
+        "nginx:1.27",
+        "",
+    ],
+)
+def test_shipped_sidecar_images_match_as_each_pattern_alone(image: str) -> None:
+    """The shipped patterns are searched as one union: it matches exactly the images that
+    one of them matches."""
+    import re
+
+    from kconv.lint.checks import containers
+
+    alone = any(re.search(source, image) for source in containers.DEFAULT_SIDECAR_IMAGES)
+    (union,) = containers._default_images()
+    assert (union.search(image) is not None) == alone
+
+
 def test_native_sidecars_in_init_containers_do_not_count() -> None:
     text = deployment("web", "        - {name: app, image: a:1}\n").replace(
         "      containers:",

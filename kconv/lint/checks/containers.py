@@ -67,9 +67,11 @@ def single_container(params: Mapping[str, Any]) -> CheckFn:
     images = _default_images if sources == DEFAULT_SIDECAR_IMAGES else _compiled(sources)
 
     def is_sidecar(container: Mapping[str, Any]) -> bool:
-        image = str(container.get("image") or "")
         name = container.get("name")
-        return (isinstance(name, str) and name in names) or any(p.search(image) for p in images())
+        if isinstance(name, str) and name in names:
+            return True
+        image = str(container.get("image") or "")
+        return any(pattern.search(image) for pattern in images())
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         found = obj.pod_spec()
@@ -100,4 +102,6 @@ def _compiled(sources: Iterable[str]) -> Callable[[], list[re.Pattern[str]]]:
 
 @cache
 def _default_images() -> list[re.Pattern[str]]:
-    return [re.compile(source) for source in DEFAULT_SIDECAR_IMAGES]
+    """The shipped patterns as one (one search per image instead of eight; configured
+    patterns stay apart, as a back-reference's group number would change in a union)."""
+    return [re.compile("|".join(f"(?:{source})" for source in DEFAULT_SIDECAR_IMAGES))]
