@@ -630,3 +630,45 @@ def test_quiet_gc_leaves_what_it_made_old_and_restores_the_collector(enabled: bo
         assert gc.get_freeze_count() == 0
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_workers_are_bound_to_a_cpu_each_only_when_they_take_every_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3, 1}, raising=False)
+    monkeypatch.setattr(os, "sched_setaffinity", lambda pid, cpus: None, raising=False)
+    assert parallel.worker_cpus(2) == [1, 3]
+    # fewer workers than CPUs: the kernel puts them where the CPUs are idle
+    assert parallel.worker_cpus(1) == [None]
+    assert parallel.worker_cpus(3) == [None, None, None]
+    monkeypatch.delattr(os, "sched_getaffinity")  # as on macOS
+    assert parallel.worker_cpus(2) == [None, None]
+
+
+@needs_fork
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="binding workers to CPUs needs CPU affinity and two CPUs",
+)
+def test_each_worker_runs_on_its_own_cpu(
+    tmp_path: Path, spied: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one worker per CPU (the default), each worker runs on one CPU of its own; the
+    parent keeps every CPU."""
+    allowed = os.sched_getaffinity(0)
+    real = parallel._lint_chunks
+
+    def recording(connection, files, run, render_line=None):  # type: ignore[no-untyped-def]
+        cpus = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
+        (tmp_path / f"worker-{os.getpid()}").write_text(cpus)
+        return real(connection, files, run, render_line)
+
+    monkeypatch.setattr(parallel, "_lint_chunks", recording)
+    files = sorted(str(path) for path in RULE_FIXTURES.rglob("*.yaml"))
+    serial = lint(load_paths(files))
+    result = parallel.lint_files(files, jobs=len(allowed))
+    assert spied == [len(allowed)]
+    assert _report(result) == _report(serial)
+    seen = sorted(path.read_text() for path in tmp_path.glob("worker-*"))
+    assert seen == sorted(str(cpu) for cpu in allowed)
+    assert os.sched_getaffinity(0) == allowed
