@@ -1,6 +1,6 @@
 """Import PyYAML without compiling, at start-up, the patterns that kconv rarely or never uses.
 
-Importing PyYAML compiles 10 regular expressions, 71 M of the 96 M instructions of
+Importing PyYAML compiles 10 regular expressions, about 69 M of the 96 M instructions of
 `import yaml`, on every run:
 - `yaml.reader.Reader.NON_PRINTABLE`, a character class reaching U+10FFFF (58 M, 5-8 ms):
   only the pure-Python reader uses it; kconv parses with libyaml, which checks its input in C;

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -64,14 +64,15 @@ def single_container(params: Mapping[str, Any]) -> CheckFn:
     sources = tuple(params.get("allowed-images", DEFAULT_SIDECAR_IMAGES))
     # the shipped patterns are compiled when a pod first has two containers (most runs of a
     # pre-commit hook never need them); configured ones at once, to report a bad one
-    images = _default_images if sources == DEFAULT_SIDECAR_IMAGES else _compiled(sources)
+    configured = None if sources == DEFAULT_SIDECAR_IMAGES else _compiled(sources)
 
     def is_sidecar(container: Mapping[str, Any]) -> bool:
         name = container.get("name")
         if isinstance(name, str) and name in names:
             return True
         image = str(container.get("image") or "")
-        return any(pattern.search(image) for pattern in images())
+        patterns = _default_images() if configured is None else configured
+        return any(pattern.search(image) for pattern in patterns)
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         found = obj.pod_spec()
@@ -91,13 +92,12 @@ def single_container(params: Mapping[str, Any]) -> CheckFn:
     return run
 
 
-def _compiled(sources: Iterable[str]) -> Callable[[], list[re.Pattern[str]]]:
-    """The patterns, compiled now (ValueError names a bad one), as `_default_images` gives them."""
+def _compiled(sources: Iterable[str]) -> list[re.Pattern[str]]:
+    """The configured patterns, compiled (ValueError names a bad one)."""
     try:
-        images = [re.compile(source) for source in sources]
+        return [re.compile(source) for source in sources]
     except re.error as exc:
         raise ValueError(f"invalid allowed-images pattern {exc.pattern!r}: {exc}") from exc
-    return lambda: images
 
 
 @cache
