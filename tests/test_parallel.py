@@ -14,13 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from kconv.cli import cli, main
-from kconv.lint import parallel
+from kconv.lint import parallel, wire
 from kconv.lint.engine import lint
 from kconv.lint.registry import load_rules
 from kconv.lint.rule import CheckFn, RuleSpec, Severity, check
 from kconv.manifests import discover, load_paths
-from kconv.report import line_renderer, render
-from kconv.report.text_format import format_finding
+from kconv.report import block_renderer, file_blocks, render
 
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
@@ -317,29 +316,47 @@ def test_cli_every_format_is_identical_with_workers(
     ("output_format", "color"),
     [("json", False), ("text", False), ("text", True), ("github", False), ("junit", False)],
 )
-def test_workers_render_each_findings_line(
+def test_workers_render_each_files_block(
     spied: list[int], tmp_path: Path, output_format: str, color: bool
 ) -> None:
-    from kconv.report import line_renderer
+    """The report is assembled from the workers' blocks and tallies without making a single
+    finding in the parent; the findings, made when read, are those of one process."""
+    from kconv.lint.deferred import DeferredFindings
     from kconv.report.text_format import render as render_text
 
     files = _corpus(tmp_path / "corpus", 40)
-    render_line = line_renderer(output_format, color=color)
-    assert render_line is not None
-    jobs = parallel.lint_files(files, jobs=2, render_line=render_line)
-    serial = parallel.lint_files(files, jobs=1, render_line=render_line)
-    assert spied == [2] and serial.lines is None  # one process renders when it reports
-    assert jobs.lines == [render_line(finding) for finding in jobs.findings]
+    render_block = block_renderer(output_format, color=color)
+    assert render_block is not None
+    jobs = parallel.lint_files(files, jobs=2, render_block=render_block)
+    serial = parallel.lint_files(files, jobs=1, render_block=render_block)
+    assert spied == [2] and serial.blocks is None  # one process renders when it reports
+    assert isinstance(jobs.findings, DeferredFindings)
+    assert jobs.blocks is not None and len(jobs.blocks) == len(
+        {f.location.file for f in serial.findings}
+    )
+    made: list[int] = []
+    real_make = jobs.findings._make
+    assert real_make is not None
+    jobs.findings._make = lambda: made.append(1) or real_make()  # type: ignore[func-returns-value]
     if output_format == "text":
-        assert render_text(jobs, color=color, lines=jobs.lines) == render_text(serial, color=color)
+        report = render_text(jobs, color=color, blocks=jobs.blocks)
+        assert report == render_text(serial, color=color)
     else:
-        assert render(jobs, output_format, lines=jobs.lines) == render(serial, output_format)
+        assert render(jobs, output_format, blocks=jobs.blocks) == render(serial, output_format)
+    assert (jobs.counts(), jobs.fails(), len(jobs.findings)) == (
+        serial.counts(),
+        serial.fails(),
+        len(serial.findings),
+    )
+    assert made == []  # the report, its summary and the exit code need no finding
+    assert jobs.findings == serial.findings and made == [1]
+    assert jobs.blocks == file_blocks(serial, render_block)
 
 
-def test_formats_without_a_line_renderer() -> None:
-    from kconv.report import FORMATS, line_renderer
+def test_formats_without_a_block_renderer() -> None:
+    from kconv.report import FORMATS
 
-    assert [name for name in FORMATS if line_renderer(name) is not None] == [
+    assert [name for name in FORMATS if block_renderer(name) is not None] == [
         "text",
         "json",
         "junit",
@@ -566,10 +583,14 @@ def test_two_sources_of_one_name_in_two_workers(
         ("zzz.yaml", privileged % 4),
     ]
     serial = parallel.lint_files(sources, jobs=1)
-    jobs = parallel.lint_files(sources, jobs=2, render_line=line_renderer("text"))
+    render_block = block_renderer("text")
+    assert render_block is not None
+    jobs = parallel.lint_files(sources, jobs=2, render_block=render_block)
     assert spied == [2]
     assert _report(jobs) == _report(serial)
-    assert jobs.lines == [format_finding(finding) for finding in serial.findings]
+    assert jobs.blocks == file_blocks(serial, render_block)
+    same = [block for block in jobs.blocks if block.startswith("same.yaml:")]
+    assert len(same) == 1 and "same.yaml:4:" in same[0] and "same.yaml:6:" in same[0]
     lines = [(f.location.file, f.location.line) for f in jobs.findings if f.rule == "KC101"]
     assert lines == [("other.yaml", 4), ("same.yaml", 4), ("same.yaml", 6), ("zzz.yaml", 4)]
 
@@ -578,11 +599,11 @@ def test_bodies_travel_by_marshal_and_by_pickle_when_needed() -> None:
     from kconv.yamlio import Tagged
 
     plain = [(3, [(("a.yaml", 1, 0), 0, {"kind": "Pod", "n": [1, 2.5, True, None]})])]
-    packed = parallel._pack(plain)
-    assert packed[:1] == b"m" and parallel._unpack(packed) == plain
+    packed = wire.pack(plain)
+    assert packed[:1] == b"m" and wire.unpack(packed) == plain
     custom = [(0, [(("a.yaml", 1, 0), 0, {"kind": Tagged("!x", "y")})])]
-    packed = parallel._pack(custom)
-    assert packed[:1] == b"p" and parallel._unpack(packed) == custom
+    packed = wire.pack(custom)
+    assert packed[:1] == b"p" and wire.unpack(packed) == custom
 
 
 @needs_fork
@@ -662,10 +683,10 @@ def test_each_worker_runs_on_its_own_cpu(
     allowed = os.sched_getaffinity(0)
     real = parallel._lint_chunks
 
-    def recording(connection, files, run, render_line=None):  # type: ignore[no-untyped-def]
+    def recording(connection, files, run, render_block=None):  # type: ignore[no-untyped-def]
         cpus = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
         (tmp_path / f"worker-{os.getpid()}").write_text(cpus)
-        return real(connection, files, run, render_line)
+        return real(connection, files, run, render_block)
 
     monkeypatch.setattr(parallel, "_lint_chunks", recording)
     files = sorted(str(path) for path in RULE_FIXTURES.rglob("*.yaml"))

@@ -330,3 +330,25 @@ def test_junit_is_what_elementtree_writes(result: LintResult) -> None:
         assert ElementTree.canonicalize(written) == ElementTree.canonicalize(reference)
         if sys.version_info[:2] == (3, 11):  # the layout ElementTree gives on this version
             assert written == reference
+
+
+@pytest.mark.parametrize("name", ["text", "json", "junit", "github"])
+@pytest.mark.parametrize("color", [False, True])
+def test_a_report_from_file_blocks_is_the_report(
+    result: LintResult, name: str, color: bool
+) -> None:
+    """`kconv lint --jobs` workers render each file's block (`block_renderer`); the format
+    assembles them into the very report it renders from the findings."""
+    from kconv.report import block_renderer, file_blocks
+
+    render_block = block_renderer(name, color=color)
+    assert render_block is not None
+    blocks = file_blocks(result, render_block)
+    files = {finding.location.file for finding in result.findings}
+    assert len(files) > 1 and len(blocks) == len(files)
+    if name == "text":
+        assert render_text(result, color=color, blocks=blocks) == render_text(result, color=color)
+        quiet = render_text(result, color=color, quiet=True, blocks=blocks)
+        assert quiet == render_text(result, color=color, quiet=True)
+    else:
+        assert render(result, name, blocks=blocks) == render(result, name)

@@ -125,7 +125,7 @@ def lint_command(
     from kconv.lint.rule import Severity
     from kconv.lint.selection import split_selectors
     from kconv.manifests import STDIN_NAME
-    from kconv.report import line_renderer, render
+    from kconv.report import block_renderer, render
     from kconv.textfile import write_atomically, write_slices
 
     if not paths and kustomize_dir is None:
@@ -164,15 +164,15 @@ def lint_command(
     if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
         sources.append(_kustomize(kustomize_dir))
     color = output_format == "text" and _use_color(output)
-    # workers, when they run, also render their findings' report lines
-    options["render_line"] = line_renderer(output_format, color=color)
+    # workers, when they run, also render their files' parts of the report
+    options["render_block"] = block_renderer(output_format, color=color)
     result = _lint_files(sources, quiet, jobs, options)
     if output_format == "text":
         from kconv.report.text_format import render as render_text
 
-        text = render_text(result, color=color, quiet=quiet, lines=result.lines)
+        text = render_text(result, color=color, quiet=quiet, blocks=result.blocks)
     else:
-        text = render(result, output_format, lines=result.lines)
+        text = render(result, output_format, blocks=result.blocks)
     if output is not None:
         try:
             write_atomically(output, text)

@@ -17,6 +17,7 @@ from typing import Any
 from kconv.errors import ConfigError
 from kconv.lint.config import LintConfig, RuleOverride
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION, LintContext
+from kconv.lint.deferred import DeferredFindings
 from kconv.lint.rule import CheckFn, Finding, RuleSpec, Severity, quick_finding
 from kconv.lint.selection import Layer, enabled_rules, matches_any, validate_selectors
 from kconv.lint.suppression import (
@@ -40,29 +41,32 @@ _MAX_DETAIL = 200
 
 
 class LintResult(Record):
-    """The findings of one run (sorted), what was read, and the rules that ran; `lines`:
-    each finding's report line, when workers rendered them (`kconv.lint.parallel.lint_files`
-    with `render_line`), else None."""
+    """The findings of one run (sorted), what was read, and the rules that ran; `blocks`:
+    each file's part of the report, when workers rendered them (`kconv.lint.parallel.lint_files`
+    with `render_block`), else None. `findings` is a list, or `DeferredFindings` (made when
+    first read) from workers."""
 
-    __slots__ = ("files", "findings", "lines", "objects", "rules", "suppressed")
+    __slots__ = ("blocks", "files", "findings", "objects", "rules", "suppressed")
 
     def __init__(
         self,
-        findings: list[Finding],
+        findings: list[Finding] | DeferredFindings,
         files: int,
         objects: int,
         rules: list[RuleSpec] | None = None,
         suppressed: int = 0,
-        lines: list[str] | None = None,
+        blocks: list[str] | None = None,
     ) -> None:
         self.findings = findings
         self.files = files
         self.objects = objects
         self.rules: list[RuleSpec] = [] if rules is None else rules
         self.suppressed = suppressed
-        self.lines = lines
+        self.blocks = blocks
 
     def count(self, severity: Severity) -> int:
+        if isinstance(self.findings, DeferredFindings):  # known without making them
+            return self.findings.tally.get(severity, 0)
         return sum(1 for finding in self.findings if finding.severity == severity)
 
     @property
@@ -82,6 +86,8 @@ class LintResult(Record):
 
     def fails(self, fail_on: Severity = Severity.ERROR) -> bool:
         """Is there a finding at or above `fail_on` (the exit code 1 condition)?"""
+        if isinstance(self.findings, DeferredFindings):
+            return any(n for severity, n in self.findings.tally.items() if severity >= fail_on)
         return any(finding.severity >= fail_on for finding in self.findings)
 
 

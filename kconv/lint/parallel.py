@@ -10,9 +10,11 @@ Where processes can be forked (Linux), each worker lints the files it parsed, fr
    objects to send, and the parent never decodes them);
 3. it runs the cross-object rules on its own objects, with every object of the run, in input
    order, as their context, applies suppressions and their audit, and sends back its
-   findings sorted, as plain tuples grouped by file.
+   findings sorted and grouped by file: a head per file (its tally of severities and its
+   part of the report) and the findings as one blob (see kconv.lint.wire).
 When there are as many workers as CPUs, each is bound to one (`worker_cpus`). The parent sorts
-the groups by file. The result is that of `--jobs 1`: a finding is located in the file of the
+the heads by file, and makes findings of the blobs only when they are read. The result is
+that of `--jobs 1`: a finding is located in the file of the
 object it is about, and a suppression lives in the file (or object) of what it suppresses, so
 no worker needs positions from another's files. (`duplicate-object` names
 where the first object starts: the bodies carry that place.)
@@ -26,14 +28,14 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from kconv.lint import wire
 from kconv.lint.engine import LintResult, Run
-from kconv.lint.rule import Finding, Severity, quick_finding
+from kconv.lint.wire import Part, RenderBlock
 from kconv.manifests import ManifestSet, Source, load_source
-from kconv.model.location import quick_location
 
 # a worker per this many bytes of input at most: below, starting workers costs more than it
 # saves (2 workers: as fast as one process at 124 KB, 10% faster at 200 KB, 17% at 412 KB)
@@ -45,11 +47,6 @@ CHUNKS_AHEAD = 2
 # files per task when only parsing runs in workers (spawn): balances load, amortises messages
 MAX_CHUNK = 64
 
-Encoded = tuple[Any, ...]  # a Finding as a plain tuple (cheap to marshal)
-RenderLine = Callable[[Finding], str]  # a report format's line for one finding
-# a file's findings, in order, and their report lines when workers rendered them
-Group = tuple[str, list[Finding], list[str] | None]
-EncodedGroup = tuple[str, list[Encoded], list[str] | None]
 OnParsed = Callable[[int], None]
 
 
@@ -70,21 +67,22 @@ def lint_files(
     *,
     jobs: int | None = None,
     on_parsed: OnParsed | None = None,
-    render_line: RenderLine | None = None,
+    render_block: RenderBlock | None = None,
     **options: Any,
 ) -> LintResult:
     """Lint `files` (paths as `kconv.manifests.discover` lists them, and `(name, content)`
     pairs of input already read) with `jobs` processes (None: one per CPU; 1: this process
     only; fewer when the input is small). `options` are those of `kconv.lint.engine.lint`;
     `on_parsed(n)` is told as each n more files are parsed (for a progress bar). The result is
-    that of linting them all in one process, in this order. With `render_line` (see
-    `kconv.report.line_renderer`), workers also render their findings' report lines, given in
-    `result.lines` (None when no worker ran)."""
+    that of linting them all in one process, in this order. With `render_block` (see
+    `kconv.report.block_renderer`), workers also render their files' parts of the report,
+    given in `result.blocks` (None when no worker ran); their findings are then made only when
+    first read (see kconv.lint.wire)."""
     from kconv.lint.engine import lint
 
     workers, chunks = plan(files, default_jobs() if jobs is None else max(1, jobs))
     if workers > 1 and _can_fork():
-        return _lint_forked(files, workers, chunks, on_parsed, options, render_line)
+        return _lint_forked(files, workers, chunks, on_parsed, options, render_block)
     with quiet_gc():
         return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
@@ -210,7 +208,7 @@ def _lint_forked(
     chunks: Iterator[list[int]],
     on_parsed: OnParsed | None,
     options: dict[str, Any],
-    render_line: RenderLine | None = None,
+    render_block: RenderBlock | None = None,
 ) -> LintResult:
     import multiprocessing
 
@@ -236,7 +234,7 @@ def _lint_forked(
                 parents = [ours, *(connection for _, connection in started)]
                 process = context.Process(
                     target=_work,
-                    args=(theirs, parents, files, run, render_line, cpu),
+                    args=(theirs, parents, files, run, render_block, cpu),
                     daemon=True,
                 )
                 process.start()
@@ -252,14 +250,16 @@ def _lint_forked(
                 process.terminate()
         for process, _ in started:
             process.join()
-    findings, lines = _merge([_group(run_findings, render_line), *(r[0] for r in results)])
+    run_groups = wire.by_file(sorted(run_findings, key=lambda finding: finding.sort_key))
+    own: Part = (wire.heads(run_groups, render_block), run_groups)
+    findings, blocks = wire.merge([own, *(result[0] for result in results)], render_block)
     return LintResult(
         findings=findings,
         files=sum(result[2] for result in results),
         objects=sum(result[3] for result in results),
         rules=list(run.rules_by_id.values()),
         suppressed=sum(result[1] for result in results),
-        lines=lines,
+        blocks=blocks,
     )
 
 
@@ -283,7 +283,8 @@ def _converse(
 ) -> list[Any]:
     """Hand out the chunks of files (each worker holds CHUNKS_AHEAD; an empty one means no
     more), report progress, hand each worker the others' bodies once all have sent theirs,
-    and collect the results (findings, suppressed, files, objects) in the order of `workers`."""
+    and collect the results ((heads, findings blob), suppressed, files, objects) in the order
+    of `workers`."""
     from multiprocessing.connection import wait
 
     queue = iter(chunks)
@@ -314,7 +315,8 @@ def _converse(
                 if tag == "bodies":
                     bodies[index] = connection.recv_bytes()
                 elif tag == "done":
-                    encoded = _unpack(connection.recv_bytes())
+                    head = wire.unpack(connection.recv_bytes())
+                    blob = connection.recv_bytes()  # made into findings only when read
             except (EOFError, OSError):  # the pipe closed: the worker ended
                 process = workers[index][0]
                 process.join()
@@ -330,8 +332,8 @@ def _converse(
                     others = [blob for sender, blob in sorted(bodies.items()) if sender != receiver]
                     _hand_over(other, others)
                 bodies.clear()
-            elif tag == "done":  # decoded at once, while other workers may still work
-                results[index] = (_decode_groups(encoded), *value)
+            elif tag == "done":
+                results[index] = ((head, blob), *value)
             elif tag == "error":  # one line; --debug shows the worker's traceback too
                 error = WorkerError(f"lint worker {index + 1} failed: {value.splitlines()[-1]}")
                 error.add_note(f"The worker's traceback:\n{value}")
@@ -363,7 +365,7 @@ def _work(
     parents: Sequence[Any],
     files: Sequence[Source],
     run: Run,
-    render_line: RenderLine | None,
+    render_block: RenderBlock | None,
     cpu: int | None = None,
 ) -> None:
     """A worker's life (see the module's docstring). `parents`: the parent's ends of the
@@ -380,10 +382,10 @@ def _work(
         end.close()
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
-            (encoded, *counts), _parsed = _lint_chunks(connection, files, run, render_line)
-            # the findings in marshal: half pickle's cost to write, and less to read
+            (head, blob, *counts), _parsed = _lint_chunks(connection, files, run, render_block)
             connection.send(("done", counts))
-            connection.send_bytes(_pack(encoded))
+            connection.send_bytes(wire.pack(head))
+            connection.send_bytes(blob)
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
 
@@ -396,8 +398,8 @@ def _work(
 
 
 def _lint_chunks(
-    connection: Any, files: Sequence[Source], run: Run, render_line: RenderLine | None = None
-) -> tuple[tuple[list[EncodedGroup], int, int, int], Sequence[Any]]:
+    connection: Any, files: Sequence[Source], run: Run, render_block: RenderBlock | None = None
+) -> tuple[tuple[Any, bytes, int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
     from kconv.model.k8s import K8sObject
     from kconv.model.location import PositionIndex, pos_node
@@ -420,12 +422,12 @@ def _lint_chunks(
         if objects
     ]
     connection.send(("bodies", None))
-    connection.send_bytes(_pack(bodies))
+    connection.send_bytes(wire.pack(bodies))
     del bodies
 
     def receive() -> list[K8sObject]:
         for _ in range(connection.recv()):
-            for index, items in _unpack(connection.recv_bytes()):
+            for index, items in wire.unpack(connection.recv_bytes()):
                 by_file[index] = [
                     K8sObject(body, file, PositionIndex(file, pos_node(line, column), body), number)
                     for (file, line, column), number, body in items
@@ -435,29 +437,9 @@ def _lint_chunks(
     everything = _Arriving(receive)
     run.context.objects = everything
     result = run.finish()
-    encoded = _encode_groups(result.findings, render_line)
-    return (encoded, result.suppressed, result.files, result.objects), everything
-
-
-def _pack(data: Any) -> bytes:
-    """`data` as bytes for another worker: marshal when it holds only plain values, as parsed
-    YAML almost always does (for bodies it takes 37% of pickle's instructions to write and
-    85% to read); pickle otherwise."""
-    import marshal
-
-    try:
-        return b"m" + marshal.dumps(data)
-    except ValueError:  # a value marshal cannot write (a custom YAML tag's object, ...)
-        import pickle
-
-        return b"p" + pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
-
-
-def _unpack(blob: bytes) -> Any:
-    import marshal
-    import pickle
-
-    return marshal.loads(blob[1:]) if blob[:1] == b"m" else pickle.loads(blob[1:])
+    groups = wire.by_file(result.findings)
+    head = wire.heads(groups, render_block)
+    return (head, wire.encode(groups), result.suppressed, result.files, result.objects), everything
 
 
 class _Arriving(Sequence[Any]):
@@ -481,92 +463,3 @@ class _Arriving(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._all())
-
-
-def _merge(parts: Iterable[list[Group]]) -> tuple[list[Finding], list[str] | None]:
-    """The findings of every worker in the order of one run's, and their lines when rendered:
-    each worker's are sorted and grouped by file, and a file belongs to one worker, so sorting
-    the groups by file is enough (two sources of one name, which could be in two workers, are
-    sorted in full)."""
-    groups = sorted((group for part in parts for group in part), key=lambda group: group[0])
-    findings = [finding for _, items, _ in groups for finding in items]
-    rendered = all(lines is not None for _, _, lines in groups)
-    lines = [line for _, _, lines in groups for line in lines or ()] if rendered else None
-    if len({file for file, _, _ in groups}) < len(groups):
-        if lines is None:
-            findings.sort(key=lambda finding: finding.sort_key)
-        else:
-            pairs = sorted(zip(findings, lines, strict=True), key=lambda pair: pair[0].sort_key)
-            findings, lines = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
-    return findings, lines
-
-
-def _group(findings: Sequence[Finding], render_line: RenderLine | None) -> list[Group]:
-    """Findings in any order, as groups (see `_group_sorted`)."""
-    return _group_sorted(sorted(findings, key=lambda finding: finding.sort_key), render_line)
-
-
-def _file_of(finding: Finding) -> str:
-    return finding.location.file
-
-
-def _encode_groups(
-    findings: Sequence[Finding], render_line: RenderLine | None = None
-) -> list[EncodedGroup]:
-    """Sorted findings as (file, [finding as a tuple without its file], their lines or None)."""
-    return [
-        (file, [_encode_finding(finding) for finding in items], lines)
-        for file, items, lines in _group_sorted(findings, render_line)
-    ]
-
-
-def _group_sorted(findings: Sequence[Finding], render_line: RenderLine | None) -> list[Group]:
-    """Sorted findings as (file, its findings, their lines when `render_line`) groups."""
-    from itertools import groupby
-
-    groups = []
-    for file, items in groupby(findings, key=_file_of):
-        listed = list(items)
-        lines = None if render_line is None else [render_line(item) for item in listed]
-        groups.append((file, listed, lines))
-    return groups
-
-
-def _decode_groups(groups: list[EncodedGroup]) -> list[Group]:
-    return [
-        (file, [_decode_finding(file, item) for item in items], lines)
-        for file, items, lines in groups
-    ]
-
-
-def _encode_finding(finding: Finding) -> Encoded:
-    location = finding.location
-    return (
-        finding.rule,
-        finding.name,
-        int(finding.severity),
-        finding.message,
-        location.line,
-        location.column,
-        finding.kind,
-        finding.namespace,
-        finding.object_name,
-        finding.fix,
-    )
-
-
-def _decode_finding(file: str, item: Encoded) -> Finding:
-    return quick_finding(
-        item[0],
-        item[1],
-        _SEVERITIES[item[2]],
-        item[3],
-        quick_location(file, item[4], item[5]),
-        item[6],
-        item[7],
-        item[8],
-        item[9],
-    )
-
-
-_SEVERITIES = {int(severity): severity for severity in Severity}

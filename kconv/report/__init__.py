@@ -21,37 +21,42 @@ def get_reporter(name: str) -> Callable[..., str]:
     return module.render
 
 
+RenderBlock = Callable[[Sequence["Finding"]], str]  # one file's findings: its part of a report
+
+
 def render(
-    result: LintResult, name: str, *, color: bool = False, lines: Sequence[str] | None = None
+    result: LintResult, name: str, *, color: bool = False, blocks: Sequence[str] | None = None
 ) -> str:
-    """Render `result` in format `name`; `lines` are its findings' lines as `line_renderer`
-    rendered them beforehand (only for the formats that have one)."""
-    if lines is not None:
-        return get_reporter(name)(result, color=color, lines=lines)
+    """Render `result` in format `name`; `blocks` are its files' parts of the report as
+    `block_renderer` rendered them beforehand (only for the formats that have one)."""
+    if blocks is not None:
+        return get_reporter(name)(result, color=color, blocks=blocks)
     return get_reporter(name)(result, color=color)
 
 
-def line_renderer(name: str, *, color: bool = False) -> Callable[[Finding], str] | None:
-    """How format `name` renders one finding, for the formats where each finding's part of
-    the report depends on nothing else (`json`, `text`, `github`, `junit`); None for the
-    others. `kconv lint --jobs` has its workers render their own findings with it
-    (kconv.lint.parallel), and the format's `render` takes them as `lines`."""
-    if name == "json":
-        from kconv.report.json_format import finding_line
-
-        return finding_line
-    if name == "github":
-        from kconv.report.github_format import format_finding as github_line
-
-        return github_line
-    if name == "junit":
-        from kconv.report.junit_format import testcase
-
-        return testcase
+def block_renderer(name: str, *, color: bool = False) -> RenderBlock | None:
+    """How format `name` renders the findings of one file, for the formats where a file's
+    part of the report depends on nothing else (`json`, `text`, `github`, `junit`); None for
+    the others. `kconv lint --jobs` has its workers render their own files with it
+    (kconv.lint.parallel), and the format's `render` takes them as `blocks`, one per file
+    with findings, in the order of `result.findings`."""
     if name == "text":
         from functools import partial
 
-        from kconv.report.text_format import format_finding
+        from kconv.report.text_format import render_block
 
-        return partial(format_finding, color=color)
+        return partial(render_block, color=color)
+    if name in ("json", "github", "junit"):
+        return importlib.import_module(f"kconv.report.{name}_format").render_block  # type: ignore[no-any-return]
     return None
+
+
+def file_blocks(result: LintResult, render_block: RenderBlock) -> list[str]:
+    """`render_block` of each file's findings, in the order of `result.findings` (sorted, so
+    a file's findings are together)."""
+    from itertools import groupby
+
+    return [
+        render_block(list(group))
+        for _, group in groupby(result.findings, key=lambda finding: finding.location.file)
+    ]

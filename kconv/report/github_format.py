@@ -36,9 +36,14 @@ def format_finding(finding: Finding) -> str:
     return f"::{command} {','.join(properties)}::{_escape_data(finding.message)}"
 
 
-def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | None = None) -> str:
-    """One annotation per line. `lines`: the findings' lines, rendered beforehand by
-    `format_finding`."""
-    if lines is None:
-        lines = [format_finding(finding) for finding in result.findings]
-    return "".join(line + "\n" for line in lines)
+def render_block(findings: Sequence[Finding]) -> str:
+    """One file's annotations, a line each."""
+    return "".join([format_finding(finding) + "\n" for finding in findings])
+
+
+def render(result: LintResult, *, color: bool = False, blocks: Sequence[str] | None = None) -> str:
+    """One annotation per line. `blocks`: each file's annotations, rendered beforehand by
+    `render_block`."""
+    if blocks is None:
+        return render_block(result.findings)
+    return "".join(blocks)

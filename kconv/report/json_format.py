@@ -46,19 +46,32 @@ def _summary(result: LintResult) -> dict[str, Any]:
     return {"files": result.files, "objects": result.objects, **result.counts()}
 
 
-def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | None = None) -> str:
+_SEPARATOR = ",\n    "  # between two findings' lines
+
+
+def render_block(findings: Sequence[Finding]) -> str:
+    """One file's findings, a line of JSON each."""
+    return _SEPARATOR.join([finding_line(finding) for finding in findings])
+
+
+def render(result: LintResult, *, color: bool = False, blocks: Sequence[str] | None = None) -> str:
     """`to_data(result)` as JSON, one line per finding (written directly: building a dict per
-    finding for the encoder took three times as long; a test checks both agree). `lines`:
-    the findings' lines, rendered beforehand by `finding_line`."""
+    finding for the encoder took three times as long; a test checks both agree). `blocks`:
+    each file's lines, rendered beforehand by `render_block`."""
     summary = dumps(_summary(result), expand=1).rstrip("\n").replace("\n", "\n  ")
     if not result.findings:
         return f'{{\n  "findings": [],\n  "summary": {summary}\n}}\n'
-    # one join over small pieces: joining the lines first and then the document would hold
+    # one join over the pieces: joining the findings first and then the document would hold
     # two copies of a large report at once (10,000 manifests: 9 MB each)
     parts = ['{\n  "findings": [\n    ']
-    for line in map(finding_line, result.findings) if lines is None else lines:
-        parts.append(line)
-        parts.append(",\n    ")
+    if blocks is None:
+        for finding in result.findings:
+            parts.append(finding_line(finding))
+            parts.append(_SEPARATOR)
+    else:
+        for block in blocks:
+            parts.append(block)
+            parts.append(_SEPARATOR)
     parts[-1] = f'\n  ],\n  "summary": {summary}\n}}\n'
     return "".join(parts)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import groupby, islice
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,10 +67,23 @@ def _escaped_file(file: str) -> str:
     return _escaped(file, _ATTRIBUTE_ESCAPES)
 
 
-def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | None = None) -> str:
+def render_block(findings: Sequence[Finding]) -> str:
+    """One file's `<testsuite>`, with a `<testcase>` per finding."""
+    count = len(findings)
+    file = _escaped_file(findings[0].location.file)
+    return "".join(
+        [
+            f'\n  <testsuite name="{file}" tests="{count}" failures="{count}">',
+            *map(testcase, findings),
+            "\n  </testsuite>",
+        ]
+    )
+
+
+def render(result: LintResult, *, color: bool = False, blocks: Sequence[str] | None = None) -> str:
     """The report, written directly in the layout `ElementTree.indent` gives (building the
-    tree took ten times as long for a large report). `lines`: the findings' `<testcase>`
-    elements, rendered beforehand by `testcase`."""
+    tree took ten times as long for a large report). `blocks`: each file's `<testsuite>`,
+    rendered beforehand by `render_block`."""
     total = len(result.findings)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
@@ -83,13 +95,10 @@ def render(result: LintResult, *, color: bool = False, lines: Sequence[str] | No
             '\n    <testcase name="no problems found" classname="kconv" />'
             "\n  </testsuite>"
         )
-    cases = map(testcase, result.findings) if lines is None else iter(lines)
-    for file, group in groupby(result.findings, key=lambda finding: finding.location.file):
-        count = sum(1 for _ in group)
-        out.append(
-            f'\n  <testsuite name="{_escaped_file(file)}" tests="{count}" failures="{count}">'
-        )
-        out.extend(islice(cases, count))
-        out.append("\n  </testsuite>")
+    if blocks is None:
+        from kconv.report import file_blocks
+
+        blocks = file_blocks(result, render_block)
+    out.extend(blocks)
     out.append("\n</testsuites>\n")
     return "".join(out)

@@ -4,7 +4,6 @@ each, and a summary line. Colour only when asked (the CLI asks on a terminal wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from kconv.lint.rule import Finding, Severity
@@ -45,22 +44,26 @@ def summary_line(result: LintResult) -> str:
     return f"Found {_plural(len(result.findings), 'problem')} ({counts}) in {scanned}."
 
 
+def render_block(findings: Sequence[Finding], *, color: bool = False) -> str:
+    """One file's findings, a line each."""
+    return "\n".join([format_finding(finding, color=color) for finding in findings])
+
+
 def render(
     result: LintResult,
     *,
     color: bool = False,
     quiet: bool = False,
-    lines: Sequence[str] | None = None,
+    blocks: Sequence[str] | None = None,
 ) -> str:
-    """Findings grouped by file (a blank line between files), then the summary line. `lines`:
-    the findings' lines, rendered beforehand by `format_finding` with the same `color`."""
-    if lines is None:
-        lines = [format_finding(finding, color=color) for finding in result.findings]
-    files = (finding.location.file for finding in result.findings)
-    blocks = [
-        "\n".join(line for _, line in group)
-        for _, group in groupby(zip(files, lines, strict=True), key=lambda pair: pair[0])
-    ]
+    """Findings grouped by file (a blank line between files), then the summary line.
+    `blocks`: each file's part, rendered beforehand by `render_block` with the same `color`."""
+    if blocks is None:
+        from functools import partial
+
+        from kconv.report import file_blocks
+
+        blocks = file_blocks(result, partial(render_block, color=color))
     out = ["\n\n".join(blocks)] if blocks else []
     if not quiet:
         if blocks:

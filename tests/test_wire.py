@@ -1,0 +1,106 @@
+"""What `--jobs` workers send back, and the parent's assembly of it (kconv.lint.wire), and
+findings made on first read (kconv.lint.deferred)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kconv.lint import wire
+from kconv.lint.deferred import DeferredFindings
+from kconv.lint.engine import LintResult
+from kconv.lint.rule import Finding, Severity
+from kconv.model.location import Location
+from kconv.report import block_renderer
+
+TEXT = block_renderer("text")
+
+
+def _finding(file: str, line: int, severity: Severity = Severity.WARNING) -> Finding:
+    return Finding(
+        "KC101",
+        "privileged-container",
+        severity,
+        f"m{line}",
+        Location(file, line, 3),
+        "Pod",
+        "ns",
+        "web",
+        "Set it to false.",
+    )
+
+
+def _part(findings: list[Finding]) -> wire.Part:
+    groups = wire.by_file(findings)
+    return (wire.unpack(wire.pack(wire.heads(groups, TEXT))), wire.encode(groups))
+
+
+def _never() -> list[Finding]:
+    raise AssertionError("the findings were made")
+
+
+def test_findings_travel_whole() -> None:
+    findings = [_finding("a.yaml", 2), _finding("a.yaml", 5, Severity.ERROR), _finding("b", 1)]
+    heads, blob = _part(findings)
+    assert [(file, tally) for file, tally, _ in heads] == [("a.yaml", (0, 1, 1)), ("b", (0, 1, 0))]
+    assert wire.decode(blob, heads) == [findings[:2], findings[2:]]
+
+
+def test_merge_orders_files_and_sums_tallies_without_making_findings() -> None:
+    first = [_finding("a.yaml", 1), _finding("c.yaml", 1, Severity.ERROR)]
+    second = [_finding("b.yaml", 1, Severity.INFO), _finding("b.yaml", 4)]
+    own = [_finding(".kconv.yaml", 2, Severity.ERROR)]
+    own_groups = wire.by_file(own)
+    parts = [(wire.heads(own_groups, TEXT), own_groups), _part(first), _part(second)]
+    findings, blocks = wire.merge(parts, TEXT)
+    assert isinstance(findings, DeferredFindings)
+    assert findings.tally == {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 2}
+    assert len(findings) == 5
+    assert blocks is not None and [block.split(":")[0] for block in blocks] == [
+        ".kconv.yaml",
+        "a.yaml",
+        "b.yaml",
+        "c.yaml",
+    ]
+    assert findings == [own[0], first[0], *second, first[1]]
+
+
+def test_merge_sorts_in_full_when_two_processes_have_a_file_of_one_name() -> None:
+    first = [_finding("same.yaml", 6), _finding("z.yaml", 1)]
+    second = [_finding("same.yaml", 2)]
+    findings, blocks = wire.merge([_part(first), _part(second)], TEXT)
+    assert findings == [second[0], first[0], first[1]]
+    assert blocks is not None and len(blocks) == 2 and blocks[0].count("\n") == 1
+    findings, blocks = wire.merge([_part(first), _part(second)], None)
+    assert blocks is None and [f.location.line for f in findings] == [2, 6, 1]
+
+
+def test_no_blocks_when_not_rendered() -> None:
+    groups = wire.by_file([_finding("a.yaml", 1)])
+    findings, blocks = wire.merge([(wire.heads(groups, None), wire.encode(groups))], None)
+    assert blocks is None and list(findings) == [_finding("a.yaml", 1)]
+
+
+def test_deferred_findings_are_made_once_on_first_read() -> None:
+    made: list[int] = []
+    items = [_finding("a.yaml", 1), _finding("a.yaml", 2, Severity.ERROR)]
+
+    def make() -> list[Finding]:
+        made.append(1)
+        return list(items)
+
+    deferred = DeferredFindings(make, {Severity.WARNING: 1, Severity.ERROR: 1})
+    assert len(deferred) == 2 and bool(deferred) and made == []
+    assert deferred[1] == items[1] and deferred[:1] == items[:1] and list(deferred) == items
+    assert deferred == items and items == deferred and deferred != items[:1]
+    assert deferred != "not a sequence of findings"
+    assert made == [1]
+    with pytest.raises(TypeError):
+        hash(deferred)
+
+
+def test_a_result_counts_and_fails_from_the_tally() -> None:
+    deferred = DeferredFindings(_never, {Severity.INFO: 2, Severity.WARNING: 1})
+    result = LintResult(findings=deferred, files=1, objects=3)
+    assert result.counts() == {"errors": 0, "warnings": 1, "infos": 2}
+    assert not result.fails() and result.fails(Severity.WARNING) and result.fails(Severity.INFO)
+    assert len(result.findings) == 3
