@@ -14,10 +14,10 @@ Where processes can be forked (Linux), each worker lints the files it parsed, fr
    part of the report) and the findings as one blob (see kconv.lint.wire).
 When there are as many workers as CPUs, each is bound to one (`worker_cpus`). The parent sorts
 the heads by file, and makes findings of the blobs only when they are read. The result is
-that of `--jobs 1`: a finding is located in the file of the
-object it is about, and a suppression lives in the file (or object) of what it suppresses, so
-no worker needs positions from another's files. (`duplicate-object` names
-where the first object starts: the bodies carry that place.)
+that of `--jobs 1`: a finding is located in the file of the object it is about, and a
+suppression lives in the file (or object) of what it suppresses, so no worker needs positions
+from another's files. (`duplicate-object` names where the first object starts: the bodies
+carry that place.)
 
 Where 'fork' is missing (Windows; macOS defaults to spawn), or other threads run in this
 process (a library caller's), spawned workers only parse and the parent lints what they send
