@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kconv.model.k8s import K8sObject
+from kconv.model.k8s import POD_SPEC_POINTERS, K8sObject
 
 if TYPE_CHECKING:
     from kconv.lint.context import LintContext
@@ -35,7 +35,11 @@ def label_value(value: Any) -> str:
 def _normalised(labels: Mapping[str, Any] | None) -> dict[str, str]:
     if not isinstance(labels, Mapping):
         return {}
-    return {str(key): label_value(value) for key, value in labels.items()}
+    # strings (nearly every key and value) as they are, without a call each
+    return {
+        key if type(key) is str else str(key): value if type(value) is str else label_value(value)
+        for key, value in labels.items()
+    }
 
 
 def is_valid_label_selector(selector: Any) -> bool:
@@ -159,17 +163,34 @@ class PodTemplate(NamedTuple):
         return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
+# the pod template of each pod-carrying kind: its pointer, and the keys that lead to it
+_TEMPLATES = {
+    kind: (template, tuple(template.split("/")[1:]))
+    for kind, pointer in POD_SPEC_POINTERS.items()
+    for template in [pointer.removesuffix("/spec")]
+}
+_new_template = tuple.__new__  # a PodTemplate without NamedTuple's Python-level __new__
+
+
 def _template_of(obj: K8sObject) -> PodTemplate | None:
     """The pod template of `obj`: known workload kinds, and unknown kinds (Argo Rollouts,
-    Knative Services, ...) that carry a `spec.template` with a pod spec."""
-    pointer = obj.pod_template_pointer()
-    if pointer is None:
-        template = obj.get("/spec/template")
-        if not isinstance(template, dict) or not isinstance(template.get("spec"), dict):
+    Knative Services, ...) that carry a `spec.template` with a pod spec. (Built for every
+    object of a run: it walks the body's dicts rather than JSON pointers.)"""
+    known = _TEMPLATES.get(obj.kind)
+    if known is None:
+        spec = obj.body.get("spec")
+        node = spec.get("template") if isinstance(spec, dict) else None
+        if not isinstance(node, dict) or not isinstance(node.get("spec"), dict):
             return None
         pointer = "/spec/template"
-    labels = obj.get(f"{pointer}/metadata/labels")
-    return PodTemplate(obj, pointer, _normalised(labels if isinstance(labels, dict) else None))
+    else:
+        pointer, keys = known
+        node = obj.body
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+    metadata = node.get("metadata") if isinstance(node, dict) else None
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    return _new_template(PodTemplate, (obj, pointer, _normalised(labels)))  # type: ignore[no-any-return]
 
 
 def _pairs_match(pairs: Mapping[str, str], labels: Mapping[str, str]) -> bool:
@@ -291,9 +312,10 @@ def pods_selected_by_map(
 
 def service_selector(service: K8sObject) -> dict[str, Any] | None:
     """The selector of a Service that manages endpoints, or None (no selector, ExternalName)."""
-    if service.get("/spec/type") == "ExternalName":
+    spec = service.body.get("spec")
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
         return None
-    selector = service.get("/spec/selector")
+    selector = spec.get("selector")
     return selector if isinstance(selector, dict) and selector else None
 
 

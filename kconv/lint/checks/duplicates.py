@@ -20,16 +20,16 @@ def object_key(obj: K8sObject) -> ObjectKey | None:
     name = obj.metadata.get("name")
     if not obj.kind or not isinstance(name, str) or not name:
         return None
-    group = obj.api_version.rpartition("/")[0] if "/" in obj.api_version else ""
-    return (group, obj.kind, obj.namespace, name)
+    # "apps/v1" -> "apps"; "v1" (the core group) -> ""
+    return (obj.api_version.rpartition("/")[0], obj.kind, obj.namespace, name)
 
 
 def _first_occurrences(ctx: LintContext) -> dict[ObjectKey, K8sObject]:
     first: dict[ObjectKey, K8sObject] = {}
     for obj in ctx.objects:
         key = object_key(obj)
-        if key is not None and key not in first:
-            first[key] = obj
+        if key is not None:
+            first.setdefault(key, obj)
     return first
 
 
