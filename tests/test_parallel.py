@@ -353,6 +353,34 @@ def test_workers_render_each_files_block(
     assert jobs.blocks == file_blocks(serial, render_block)
 
 
+@needs_fork
+def test_findings_not_kept_are_counted_not_sent(spied: list[int], tmp_path: Path) -> None:
+    """`keep_findings=False` (the command line): the workers send each file's block and
+    tally only; the report, its summary and the exit code are the same, and reading a
+    finding says why it cannot be read. Without blocks, the findings are kept anyway."""
+    from kconv.lint.deferred import FindingsNotKept
+    from kconv.report.text_format import render as render_text
+
+    files = _corpus(tmp_path / "corpus", 40)
+    render_block = block_renderer("text")
+    assert render_block is not None
+    serial = parallel.lint_files(files, jobs=1)
+    jobs = parallel.lint_files(files, jobs=2, render_block=render_block, keep_findings=False)
+    assert render_text(jobs, blocks=jobs.blocks) == render_text(serial)
+    assert (jobs.counts(), jobs.fails(), len(jobs.findings)) == (
+        serial.counts(),
+        serial.fails(),
+        len(serial.findings),
+    )
+    with pytest.raises(FindingsNotKept, match="not kept"):
+        jobs.findings[0]
+    with pytest.raises(FindingsNotKept):
+        list(jobs.findings)
+    unrendered = parallel.lint_files(files, jobs=2, keep_findings=False)
+    assert unrendered.blocks is None and unrendered.findings == serial.findings
+    assert spied == [2, 2]
+
+
 def test_formats_without_a_block_renderer() -> None:
     from kconv.report import FORMATS
 
@@ -569,7 +597,8 @@ def test_two_sources_of_one_name_in_two_workers(
     spied: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Workers group findings by file and the parent sorts the groups: a name that two
-    workers have (two inputs called <stdin>, say) is still sorted as one process sorts it."""
+    workers have (two inputs called <stdin>, say) is still sorted as one process sorts it,
+    which needs the findings themselves even when the caller did not ask to keep them."""
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1)  # one file per chunk: 0, 1 to one worker
     privileged = (
         b"apiVersion: v1\nkind: Pod\nmetadata: {name: p%d}\n"
@@ -585,7 +614,7 @@ def test_two_sources_of_one_name_in_two_workers(
     serial = parallel.lint_files(sources, jobs=1)
     render_block = block_renderer("text")
     assert render_block is not None
-    jobs = parallel.lint_files(sources, jobs=2, render_block=render_block)
+    jobs = parallel.lint_files(sources, jobs=2, render_block=render_block, keep_findings=False)
     assert spied == [2]
     assert _report(jobs) == _report(serial)
     assert jobs.blocks == file_blocks(serial, render_block)
@@ -683,10 +712,10 @@ def test_each_worker_runs_on_its_own_cpu(
     allowed = os.sched_getaffinity(0)
     real = parallel._lint_chunks
 
-    def recording(connection, files, run, render_block=None):  # type: ignore[no-untyped-def]
+    def recording(connection, files, run, *rest):  # type: ignore[no-untyped-def]
         cpus = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
         (tmp_path / f"worker-{os.getpid()}").write_text(cpus)
-        return real(connection, files, run, render_block)
+        return real(connection, files, run, *rest)
 
     monkeypatch.setattr(parallel, "_lint_chunks", recording)
     files = sorted(str(path) for path in RULE_FIXTURES.rglob("*.yaml"))

@@ -104,3 +104,17 @@ def test_a_result_counts_and_fails_from_the_tally() -> None:
     assert result.counts() == {"errors": 0, "warnings": 1, "infos": 2}
     assert not result.fails() and result.fails(Severity.WARNING) and result.fails(Severity.INFO)
     assert len(result.findings) == 3
+
+
+def test_parts_without_findings_give_a_tally_only() -> None:
+    from kconv.lint.deferred import FindingsNotKept
+
+    groups = wire.by_file([_finding("a.yaml", 1), _finding("b.yaml", 2, Severity.ERROR)])
+    part: wire.Part = (wire.heads(groups, TEXT), None)
+    findings, blocks = wire.merge([part], TEXT)
+    assert isinstance(findings, DeferredFindings) and len(findings) == 2
+    assert findings.tally[Severity.ERROR] == 1 and blocks is not None and len(blocks) == 2
+    with pytest.raises(FindingsNotKept):
+        findings[0]
+    with pytest.raises(ValueError, match="cannot be merged"):  # two parts with a.yaml
+        wire.merge([part, _part([_finding("a.yaml", 3)])], TEXT)

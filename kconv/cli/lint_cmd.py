@@ -164,8 +164,10 @@ def lint_command(
     if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
         sources.append(_kustomize(kustomize_dir))
     color = output_format == "text" and _use_color(output)
-    # workers, when they run, also render their files' parts of the report
+    # workers, when they run, also render their files' parts of the report; the report needs
+    # only those and each file's count of findings by severity, not the findings
     options["render_block"] = block_renderer(output_format, color=color)
+    options["keep_findings"] = False
     result = _lint_files(sources, quiet, jobs, options)
     if output_format == "text":
         from kconv.report.text_format import render as render_text

@@ -5,6 +5,7 @@ the report already rendered and the number of findings of each severity. The com
 needs only those (the report, its summary, the exit code), so turning 36,000 findings back
 into objects (0.03 s with the parent's CPU the only one busy, at the end of a 10,000-manifest
 run) is left to whoever reads them: a library caller, or a format without rendered parts.
+The command line even asks the workers not to send them (`keep_findings=False`).
 """
 
 from __future__ import annotations
@@ -15,20 +16,33 @@ from typing import Any, overload
 from kconv.lint.rule import Finding, Severity
 
 
+class FindingsNotKept(RuntimeError):
+    """The findings of a run made with `keep_findings=False` were read: only their number
+    and tally are known."""
+
+
 class DeferredFindings(Sequence[Finding]):
     """The findings `make()` returns, made on first read; their number and the count of each
-    severity are known before (`tally`). Equal to any sequence of the same findings."""
+    severity are known before (`tally`). Equal to any sequence of the same findings. With
+    `make=None` (the workers did not send them), reading one raises FindingsNotKept."""
 
-    def __init__(self, make: Callable[[], list[Finding]], tally: Mapping[Severity, int]) -> None:
-        self._make: Callable[[], list[Finding]] | None = make
-        self._items: list[Finding] = []
+    def __init__(
+        self, make: Callable[[], list[Finding]] | None, tally: Mapping[Severity, int]
+    ) -> None:
+        self._make = make
+        self._made: list[Finding] | None = None
         self.tally = dict(tally)
         self._length = sum(self.tally.values())
 
     def _all(self) -> list[Finding]:
-        if self._make is not None:
-            self._items, self._make = self._make(), None
-        return self._items
+        if self._made is None:
+            if self._make is None:
+                raise FindingsNotKept(
+                    "the findings of this run were not kept (keep_findings=False): "
+                    "only their number and the count of each severity are known"
+                )
+            self._made, self._make = self._make(), None
+        return self._made
 
     def __len__(self) -> int:
         return self._length

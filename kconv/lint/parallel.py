@@ -68,6 +68,7 @@ def lint_files(
     jobs: int | None = None,
     on_parsed: OnParsed | None = None,
     render_block: RenderBlock | None = None,
+    keep_findings: bool = True,
     **options: Any,
 ) -> LintResult:
     """Lint `files` (paths as `kconv.manifests.discover` lists them, and `(name, content)`
@@ -77,12 +78,16 @@ def lint_files(
     that of linting them all in one process, in this order. With `render_block` (see
     `kconv.report.block_renderer`), workers also render their files' parts of the report,
     given in `result.blocks` (None when no worker ran); their findings are then made only when
-    first read (see kconv.lint.wire)."""
+    first read (see kconv.lint.wire). `keep_findings=False`, for a caller that needs only the
+    blocks and the number of findings of each severity (the command line), spares the workers
+    sending the findings themselves: reading one of `result.findings` then raises
+    `kconv.lint.deferred.FindingsNotKept` (unless no worker ran)."""
     from kconv.lint.engine import lint
 
     workers, chunks = plan(files, default_jobs() if jobs is None else max(1, jobs))
     if workers > 1 and _can_fork():
-        return _lint_forked(files, workers, chunks, on_parsed, options, render_block)
+        keep = keep_findings or render_block is None
+        return _lint_forked(files, workers, chunks, on_parsed, options, render_block, keep)
     with quiet_gc():
         return lint(load_files(files, jobs=workers, on_parsed=on_parsed), **options)
 
@@ -209,6 +214,7 @@ def _lint_forked(
     on_parsed: OnParsed | None,
     options: dict[str, Any],
     render_block: RenderBlock | None = None,
+    keep_findings: bool = True,
 ) -> LintResult:
     import multiprocessing
 
@@ -220,6 +226,8 @@ def _lint_forked(
     # findings about the run itself (a check that could not be prepared) are reported here,
     # once, rather than by every worker
     run_findings, run.run_findings = run.run_findings, []
+    # two groups of one file cannot be merged from their blocks alone (see wire.merge)
+    send_findings = keep_findings or _names_repeat(files, run_findings)
     context = multiprocessing.get_context("fork")
     started: list[tuple[Any, Any]] = []
     cpus = worker_cpus(workers)
@@ -234,13 +242,13 @@ def _lint_forked(
                 parents = [ours, *(connection for _, connection in started)]
                 process = context.Process(
                     target=_work,
-                    args=(theirs, parents, files, run, render_block, cpu),
+                    args=(theirs, parents, files, run, render_block, send_findings, cpu),
                     daemon=True,
                 )
                 process.start()
                 theirs.close()
                 started.append((process, ours))
-            results = _converse(started, chunks, on_parsed)
+            results = _converse(started, chunks, on_parsed, send_findings)
     finally:
         # every worker is told to stop before any is waited for: a second Ctrl-C (or
         # `timeout`, which signals the process and then its group) can interrupt the waits
@@ -263,6 +271,14 @@ def _lint_forked(
     )
 
 
+def _names_repeat(files: Sequence[Source], run_findings: Sequence[Any]) -> bool:
+    """Could two processes have findings in files of one name? A worker's findings are in
+    the files it read (named by their source); the parent's, in its run findings' files."""
+    names = [source if isinstance(source, str) else source[0] for source in files]
+    names += {finding.location.file for finding in run_findings}
+    return len(set(names)) < len(names)
+
+
 def worker_cpus(workers: int) -> list[int | None]:
     """The CPU each of `workers` workers is bound to: when there are as many workers as CPUs
     this process may use, one each; otherwise none (None), so that the kernel puts them on
@@ -279,12 +295,15 @@ def worker_cpus(workers: int) -> list[int | None]:
 
 
 def _converse(
-    workers: list[tuple[Any, Any]], chunks: Iterator[list[int]], on_parsed: OnParsed | None
+    workers: list[tuple[Any, Any]],
+    chunks: Iterator[list[int]],
+    on_parsed: OnParsed | None,
+    send_findings: bool = True,
 ) -> list[Any]:
     """Hand out the chunks of files (each worker holds CHUNKS_AHEAD; an empty one means no
     more), report progress, hand each worker the others' bodies once all have sent theirs,
-    and collect the results ((heads, findings blob), suppressed, files, objects) in the order
-    of `workers`."""
+    and collect the results ((heads, findings blob or None), suppressed, files, objects) in
+    the order of `workers`."""
     from multiprocessing.connection import wait
 
     queue = iter(chunks)
@@ -316,7 +335,8 @@ def _converse(
                     bodies[index] = connection.recv_bytes()
                 elif tag == "done":
                     head = wire.unpack(connection.recv_bytes())
-                    blob = connection.recv_bytes()  # made into findings only when read
+                    # made into findings only when read
+                    blob = connection.recv_bytes() if send_findings else None
             except (EOFError, OSError):  # the pipe closed: the worker ended
                 process = workers[index][0]
                 process.join()
@@ -366,12 +386,14 @@ def _work(
     files: Sequence[Source],
     run: Run,
     render_block: RenderBlock | None,
+    send_findings: bool = True,
     cpu: int | None = None,
 ) -> None:
     """A worker's life (see the module's docstring). `parents`: the parent's ends of the
     pipes, inherited at the fork; closed here, so that when the parent is gone (killed,
     interrupted twice) reading from `connection` ends the worker instead of waiting forever.
-    `cpu`: the CPU to run on (see `worker_cpus`), or None."""
+    `send_findings`: send the findings too, not only each file's head. `cpu`: the CPU to run
+    on (see `worker_cpus`), or None."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
@@ -382,10 +404,13 @@ def _work(
         end.close()
     try:
         with quiet_gc():  # also while sending: a full collection of this heap is slow
-            (head, blob, *counts), _parsed = _lint_chunks(connection, files, run, render_block)
+            (head, blob, *counts), _parsed = _lint_chunks(
+                connection, files, run, render_block, send_findings
+            )
             connection.send(("done", counts))
             connection.send_bytes(wire.pack(head))
-            connection.send_bytes(blob)
+            if blob is not None:
+                connection.send_bytes(blob)
     except BaseException:  # reported to the parent, which raises WorkerError
         import traceback
 
@@ -398,8 +423,12 @@ def _work(
 
 
 def _lint_chunks(
-    connection: Any, files: Sequence[Source], run: Run, render_block: RenderBlock | None = None
-) -> tuple[tuple[Any, bytes, int, int, int], Sequence[Any]]:
+    connection: Any,
+    files: Sequence[Source],
+    run: Run,
+    render_block: RenderBlock | None = None,
+    send_findings: bool = True,
+) -> tuple[tuple[Any, bytes | None, int, int, int], Sequence[Any]]:
     """(the worker's result, every object of the run: for the caller to keep alive)."""
     from kconv.model.k8s import K8sObject
     from kconv.model.location import PositionIndex, pos_node
@@ -439,7 +468,8 @@ def _lint_chunks(
     result = run.finish()
     groups = wire.by_file(result.findings)
     head = wire.heads(groups, render_block)
-    return (head, wire.encode(groups), result.suppressed, result.files, result.objects), everything
+    blob = wire.encode(groups) if send_findings else None
+    return (head, blob, result.suppressed, result.files, result.objects), everything
 
 
 class _Arriving(Sequence[Any]):

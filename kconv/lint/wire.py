@@ -24,9 +24,9 @@ RenderBlock = Callable[[Sequence[Finding]], str]  # a report format's part for o
 Encoded = tuple[Any, ...]  # a Finding as a plain tuple, without its file (cheap to marshal)
 # (file, its findings of each severity: info, warning, error, its block or None)
 Head = tuple[str, tuple[int, int, int], str | None]
-# what one process found: its heads, and its findings by file as a blob of `pack`, or as
-# Findings (the parent's own, about the run)
-Part = tuple[list[Head], bytes | list[list[Finding]]]
+# what one process found: its heads, and its findings by file as a blob of `encode`, as
+# Findings (the parent's own, about the run), or None (not sent: see `merge`)
+Part = tuple[list[Head], bytes | list[list[Finding]] | None]
 
 _SEVERITIES = {int(severity): severity for severity in Severity}
 
@@ -92,7 +92,8 @@ def merge(
     """The findings of every process in the order of one run's, and each file's block when
     all were rendered. Each part is sorted and grouped by file, and a file belongs to one
     process, so sorting the groups by file is enough; when two groups have the same file
-    (two sources of one name), everything is made, sorted in full and rendered here."""
+    (two sources of one name), everything is made, sorted in full and rendered here, which
+    needs every part's findings. When a part has none (None), the findings cannot be read."""
     numbered = sorted(
         (
             (head, number, index)
@@ -103,7 +104,7 @@ def merge(
     )
 
     def groups() -> list[list[Finding]]:
-        made = [found if isinstance(found, list) else decode(found, part) for part, found in parts]
+        made = [_made(part) for part in parts]
         return [made[number][index] for _, number, index in numbered]
 
     if len({head[0] for head, _, _ in numbered}) < len(numbered):
@@ -119,10 +120,21 @@ def merge(
             tally[severity] += count
     blocks = [head[2] for head, _, _ in numbered]
     rendered = all(block is not None for block in blocks)
+    kept = all(found is not None for _, found in parts)
     return (
-        DeferredFindings(lambda: [finding for group in groups() for finding in group], tally),
+        DeferredFindings(
+            (lambda: [finding for group in groups() for finding in group]) if kept else None,
+            tally,
+        ),
         blocks if rendered else None,  # type: ignore[return-value]
     )
+
+
+def _made(part: Part) -> list[list[Finding]]:
+    heads, found = part
+    if found is None:
+        raise ValueError("a part without findings cannot be merged in full")
+    return found if isinstance(found, list) else decode(found, heads)
 
 
 def _encode_finding(finding: Finding) -> Encoded:
