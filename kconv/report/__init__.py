@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
-    from kconv.lint.rule import Finding
+    from kconv.lint.wire import RenderBlock
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 
@@ -19,9 +19,6 @@ def get_reporter(name: str) -> Callable[..., str]:
         raise ValueError(f"unknown format {name!r}")
     module = importlib.import_module(f"kconv.report.{name}_format")
     return module.render
-
-
-RenderBlock = Callable[[Sequence["Finding"]], str]  # one file's findings: its part of a report
 
 
 def render(
