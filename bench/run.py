@@ -235,12 +235,15 @@ def print_instructions(kconv: list[str], paths: list[str]) -> None:
     print(f"  instructions (callgrind), {len(part):,} files, millions:")
     print(f"    PyYAML C loader only    {loader // mega:7,d}")
     print(f"    kconv lint (1 process)  {serial // mega:7,d}  {serial / loader:4.2f}x loader")
-    shares = ", ".join(f"{count // mega:,d}" for count in workers)
-    print(
-        f"    kconv lint --jobs 2     parent {parent // mega:,d}, workers {shares} (each "
-        f"with the parent's count at the fork); serial / slowest worker "
-        f"{serial / max(workers, default=serial):4.2f}x"
-    )
+    if workers:
+        shares = ", ".join(f"{count // mega:,d}" for count in workers)
+        print(
+            f"    kconv lint --jobs 2     parent {parent // mega:,d}, workers {shares} (each "
+            f"with the parent's count at the fork); serial / slowest worker "
+            f"{serial / max(workers):4.2f}x"
+        )
+    else:  # too little input for a second process (see kconv.lint.parallel.plan)
+        print(f"    kconv lint --jobs 2     {parent // mega:7,d}  (one process: input too small)")
     print(f"    kconv lint one file     {one // mega:7,d}")
 
 
