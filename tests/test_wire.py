@@ -3,7 +3,11 @@ findings made on first read (kconv.lint.deferred)."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kconv.lint import wire
 from kconv.lint.deferred import DeferredFindings
@@ -118,3 +122,49 @@ def test_parts_without_findings_give_a_tally_only() -> None:
         findings[0]
     with pytest.raises(ValueError, match="cannot be merged"):  # two parts with a.yaml
         wire.merge([part, _part([_finding("a.yaml", 3)])], TEXT)
+
+
+_files = st.sampled_from(["a.yaml", "b.yaml", "c/d.yaml", "<stdin>", "z.yaml"])
+# the sort key (file, line, column, rule, message) tells apart findings that differ, as a
+# run's do (one rule has one severity)
+_one = st.builds(
+    lambda file, line, severity: _finding(file, line, severity)._replace(
+        message=f"m{line} {severity}"
+    ),
+    _files,
+    st.integers(min_value=1, max_value=30),
+    st.sampled_from(list(Severity)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    findings=st.lists(_one, max_size=25),
+    parts=st.integers(min_value=1, max_value=3),
+    owner=st.randoms(use_true_random=False),
+    shared=st.booleans(),
+)
+def test_merge_is_one_sort_of_everything(
+    findings: list[Finding], parts: int, owner: random.Random, shared: bool
+) -> None:
+    """However the files are shared out between processes (a file wholly in one, or, with
+    `shared`, a name in several), the merged findings and blocks are those of one sorted
+    run, and the tally counts them."""
+    if shared:
+        places = {id(finding): owner.randrange(parts) for finding in findings}
+        place = lambda finding: places[id(finding)]  # noqa: E731
+    else:
+        homes = {file: owner.randrange(parts) for file in {f.location.file for f in findings}}
+        place = lambda finding: homes[finding.location.file]  # noqa: E731
+    split: list[list[Finding]] = [[] for _ in range(parts)]
+    for finding in findings:
+        split[place(finding)].append(finding)
+    encoded = [_part(sorted(items, key=lambda f: f.sort_key)) for items in split]
+    merged, blocks = wire.merge(encoded, TEXT)
+    expected = sorted(findings, key=lambda finding: finding.sort_key)
+    assert list(merged) == expected and len(merged) == len(expected)
+    assert TEXT is not None
+    assert blocks == [TEXT(group) for group in wire.by_file(expected)]
+    result = LintResult(findings=merged, files=5, objects=5)
+    for severity in Severity:
+        assert result.count(severity) == sum(f.severity == severity for f in expected)
