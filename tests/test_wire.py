@@ -94,10 +94,11 @@ def test_deferred_findings_are_made_once_on_first_read() -> None:
 
     deferred = DeferredFindings(make, {Severity.WARNING: 1, Severity.ERROR: 1})
     assert len(deferred) == 2 and bool(deferred) and made == []
+    assert repr(deferred) == "<DeferredFindings: 2 findings, made on first read>"
     assert deferred[1] == items[1] and deferred[:1] == items[:1] and list(deferred) == items
     assert deferred == items and items == deferred and deferred != items[:1]
     assert deferred != "not a sequence of findings"
-    assert made == [1]
+    assert made == [1] and repr(deferred) == repr(items)
     with pytest.raises(TypeError):
         hash(deferred)
 
@@ -118,6 +119,7 @@ def test_parts_without_findings_give_a_tally_only() -> None:
     findings, blocks = wire.merge([part], TEXT)
     assert isinstance(findings, DeferredFindings) and len(findings) == 2
     assert findings.tally[Severity.ERROR] == 1 and blocks is not None and len(blocks) == 2
+    assert repr(findings) == "<DeferredFindings: 2 findings, not kept>"
     with pytest.raises(FindingsNotKept):
         findings[0]
     with pytest.raises(ValueError, match="cannot be merged"):  # two parts with a.yaml

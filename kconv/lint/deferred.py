@@ -66,5 +66,8 @@ class DeferredFindings(Sequence[Finding]):
 
     __hash__ = None  # type: ignore[assignment]  # like a list
 
-    def __repr__(self) -> str:
-        return repr(self._all())
+    def __repr__(self) -> str:  # without making them (or failing: a debugger shows this)
+        if self._made is not None:
+            return repr(self._made)
+        state = "made on first read" if self._make is not None else "not kept"
+        return f"<DeferredFindings: {self._length} findings, {state}>"
