@@ -89,7 +89,8 @@ def _use_color(output: str | None) -> bool:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes (default: the number of CPUs; 1: none). Small inputs use fewer. "
+    help="Worker processes (default: the CPUs this process may use, within a container's CPU "
+    "limit; 1: none). Small inputs use fewer. "
     "The report is the same whatever N is.",
 )
 @handle_errors

@@ -55,11 +55,11 @@ class WorkerError(RuntimeError):
 
 
 def default_jobs() -> int:
-    """The number of CPUs this process may use (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+    """The number of CPUs this process may use (at least 1): its CPU affinity, capped by its
+    control group's CPU quota (see kconv.lint.cpus)."""
+    from kconv.lint.cpus import usable_cpus
+
+    return usable_cpus()
 
 
 def lint_files(
