@@ -22,7 +22,7 @@ def _limit(tmp_path: Path, proc: str, files: dict[str, str]) -> float | None:
     (tmp_path / "cgroup").write_text(proc)
     root = tmp_path / "sys"
     root.mkdir()
-    _tree(root, files)
+    _tree(root, {"cgroup.controllers": "cpu memory\n", **files})
     return cpus.cgroup_cpu_limit(str(tmp_path / "cgroup"), str(root))
 
 
@@ -66,9 +66,24 @@ def test_v1_unlimited_as_on_this_kind_of_machine(tmp_path: Path) -> None:
     assert _limit(tmp_path, proc, files) is None
 
 
+def test_v2_beside_v1_is_found_under_unified(tmp_path: Path) -> None:
+    """Hybrid hosts mount v1 hierarchies under /sys/fs/cgroup and v2 at .../unified."""
+    (tmp_path / "cgroup").write_text("1:cpu:/\n0::/app\n")
+    files = {
+        "cpu/cpu.cfs_quota_us": "-1",
+        "cpu/cpu.cfs_period_us": "100000",
+        "cpu.max": "100000 100000",  # not a v2 group: no cgroup.controllers beside it
+        "unified/cgroup.controllers": "cpu\n",
+        "unified/app/cpu.max": "300000 100000",
+    }
+    _tree(tmp_path / "sys", files)
+    assert cpus.cgroup_cpu_limit(str(tmp_path / "cgroup"), str(tmp_path / "sys")) == 3.0
+
+
 @pytest.mark.parametrize("text", ["", "garbage\n", "0::/\n", "1:cpu:/\n", "0::/\n1:cpuset:/\n"])
 def test_nothing_readable_is_no_limit(tmp_path: Path, text: str) -> None:
-    _tree(tmp_path / "sys", {"cpu.max": "abc 100000", "cpu/cpu.cfs_quota_us": "x"})
+    files = {"cgroup.controllers": "cpu", "cpu.max": "abc 100000", "cpu/cpu.cfs_quota_us": "x"}
+    _tree(tmp_path / "sys", files)
     (tmp_path / "cgroup").write_text(text)
     assert cpus.cgroup_cpu_limit(str(tmp_path / "cgroup"), str(tmp_path / "sys")) is None
 
@@ -82,7 +97,7 @@ def test_usable_cpus_is_affinity_capped_by_the_quota_rounded_up(
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     (tmp_path / "cgroup").write_text("0::/\n")
-    _tree(tmp_path / "sys", {"cpu.max": "250000 100000"})
+    _tree(tmp_path / "sys", {"cgroup.controllers": "cpu\n", "cpu.max": "250000 100000"})
     proc, root = str(tmp_path / "cgroup"), str(tmp_path / "sys")
     assert cpus.usable_cpus(proc, root) == 3
     (tmp_path / "sys" / "cpu.max").write_text("10000 100000")  # a tenth of a CPU: one worker

@@ -48,7 +48,11 @@ def cgroup_cpu_limit(
             continue
         hierarchy, controllers, path = parts
         if hierarchy == "0" and not controllers:  # the v2 hierarchy (alone, or beside v1's)
-            mounts = [cgroup_root, os.path.join(cgroup_root, "unified")]
+            candidates = [cgroup_root, os.path.join(cgroup_root, "unified")]
+            # where v1 hierarchies are mounted too, the cgroup root is a plain directory
+            mounts = [
+                m for m in candidates if os.path.isfile(os.path.join(m, "cgroup.controllers"))
+            ]
             limits += _limits(mounts, path, _v2_limit)
         elif "cpu" in controllers.split(","):
             mounts = [os.path.join(cgroup_root, controllers), os.path.join(cgroup_root, "cpu")]
@@ -74,11 +78,9 @@ def _limits(mounts: list[str], path: str, read: Callable[[str], float | None]) -
 
 
 def _v2_limit(directory: str) -> float | None:
-    text = _read(os.path.join(directory, "cpu.max"))
-    fields = text.split() if text else []
-    if len(fields) != 2 or fields[0] == "max":
-        return None
-    return _ratio(fields[0], fields[1])
+    fields = (_read(os.path.join(directory, "cpu.max")) or "").split()
+    # "200000 100000": two CPUs' worth of time per period; "max 100000": no quota
+    return _ratio(fields[0], fields[1]) if len(fields) == 2 else None
 
 
 def _v1_limit(directory: str) -> float | None:
@@ -92,9 +94,9 @@ def _v1_limit(directory: str) -> float | None:
 def _ratio(quota: str, period: str) -> float | None:
     try:
         quota_us, period_us = int(quota), int(period)
-    except ValueError:
+    except ValueError:  # "max"
         return None
-    if quota_us <= 0 or period_us <= 0:  # -1: no quota
+    if quota_us <= 0 or period_us <= 0:  # -1: no quota (v1)
         return None
     return quota_us / period_us
 
