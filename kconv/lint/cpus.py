@@ -51,7 +51,9 @@ def cgroup_cpu_limit(
             candidates = [cgroup_root, os.path.join(cgroup_root, "unified")]
             # where v1 hierarchies are mounted too, the cgroup root is a plain directory
             mounts = [
-                m for m in candidates if os.path.isfile(os.path.join(m, "cgroup.controllers"))
+                mount
+                for mount in candidates
+                if os.path.isfile(os.path.join(mount, "cgroup.controllers"))
             ]
             limits += _limits(mounts, path, _v2_limit)
         elif "cpu" in controllers.split(","):
