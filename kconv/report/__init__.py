@@ -51,9 +51,6 @@ def block_renderer(name: str, *, color: bool = False) -> RenderBlock | None:
 def file_blocks(result: LintResult, render_block: RenderBlock) -> list[str]:
     """`render_block` of each file's findings, in the order of `result.findings` (sorted, so
     a file's findings are together)."""
-    from itertools import groupby
+    from kconv.lint.wire import by_file
 
-    return [
-        render_block(list(group))
-        for _, group in groupby(result.findings, key=lambda finding: finding.location.file)
-    ]
+    return [render_block(group) for group in by_file(result.findings)]
