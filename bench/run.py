@@ -9,8 +9,9 @@ it passes or misses. Wall times are the median of --repeat runs; the C loader, t
 and the parallel lint run in interleaved rounds, and their ratios are the median of the rounds'
 ratios (the machine's speed drifts between rounds). Each round also runs the C loader over the
 files split between one process per CPU, all at once: the speed-up that perfectly parallel work
-gets on this machine at that time, the ceiling for `--jobs`. Peak memory is the kconv process's
-own maximum resident set size (from wait4).
+gets on this machine at that time, the ceiling for `--jobs`; and a pure-Python loop, alone and
+split the same way: the ceiling for CPU-bound Python that touches no memory. Peak memory is the
+kconv process's own maximum resident set size (from wait4).
 """
 
 from __future__ import annotations
@@ -247,6 +248,21 @@ def print_instructions(kconv: list[str], paths: list[str]) -> None:
     print(f"    kconv lint one file     {one // mega:7,d}")
 
 
+# a second probe of the machine: CPU-bound Python that touches almost no memory, in one process
+# and split across one process per CPU (about 1 s of work on this VM); `-S`: no `.pth` hooks
+PYTHON_LOOP = "total = 0\nfor step in range({}): total += step * step\n"
+LOOP_STEPS = 6_000_000
+
+
+def python_ceiling(cpus: int) -> float:
+    """The speed-up of a pure-Python loop split across `cpus` processes against one process
+    doing it all: what this machine gives Python work that needs no coordination and no
+    memory, right now."""
+    alone = run_together([[sys.executable, "-S", "-c", PYTHON_LOOP.format(LOOP_STEPS)]])
+    share = [sys.executable, "-S", "-c", PYTHON_LOOP.format(LOOP_STEPS // cpus)]
+    return alone / run_together([share] * cpus)
+
+
 def load_note() -> str:
     """The load average: other processes on the machine distort wall times (and speed-ups)."""
     try:
@@ -319,7 +335,7 @@ def main() -> int:
         rounds = []
         for _ in range(options.repeat):
             results = [run(command) for command in (loader_only, serial, parallel)]
-            rounds.append([*results, run_together(shares)])
+            rounds.append([*results, run_together(shares), python_ceiling(cpus)])
         loader = statistics.median(r[0][0] for r in rounds)
         lint = statistics.median(r[1][0] for r in rounds)
         jobs = statistics.median(r[2][0] for r in rounds)
@@ -350,6 +366,13 @@ def main() -> int:
         print(
             f"  {label:<26}{' ' * 11}speed-up {capacity:4.2f}x (each round: "
             f"{capacity_text}; the machine's own, for work that needs no coordination)"
+        )
+        loop = statistics.median(r[4] for r in rounds)
+        loop_text = ", ".join(f"{r[4]:.2f}x" for r in rounds)
+        label = f"Python loop in {cpus} processes"
+        print(
+            f"  {label:<26}{' ' * 11}speed-up {loop:4.2f}x (each round: {loop_text}; "
+            "CPU-bound Python with no memory traffic)"
         )
         # kconv's speed-up as a share of the machine's in the same round: steadier than either
         # on a VM whose CPUs change speed (for information; the target is the speed-up itself)
