@@ -254,13 +254,19 @@ def _looks_like_object(
 
 
 def scan_ignore_comments(text: str) -> list[IgnoreComment]:
-    """Find `# kconv: ignore[...]` and `# kconv: ignore-file[...]` comments."""
-    comments = []
+    """Find `# kconv: ignore[...]` and `# kconv: ignore-file[...]` comments (the first on a
+    line). Only YAML comments count: the same text inside a string value (a ConfigMap's
+    README, a shell command in `args`, a block scalar) suppresses nothing."""
+    candidates: list[tuple[int, int, re.Match[str]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if "kconv:" not in line:
-            continue
-        match = _IGNORE_COMMENT.search(line)
-        if match is None:
+        if "kconv:" in line:
+            candidates += [(number, m.start() + 1, m) for m in _IGNORE_COMMENT.finditer(line)]
+    if not candidates:
+        return []
+    in_strings = yamlio.in_scalars(text, [(number, column) for number, column, _ in candidates])
+    comments: list[IgnoreComment] = []
+    for (number, _, match), in_string in zip(candidates, in_strings, strict=True):
+        if in_string or (comments and comments[-1].line == number):
             continue
         rules = frozenset(r.strip() for r in (match.group(2) or "").split(",") if r.strip())
         comments.append(IgnoreComment(number, rules, match.group(1) == "ignore-file"))

@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -310,6 +310,32 @@ def _load_documents(
         if len(text) > _RESOLVE_CACHE_TEXT_LIMIT:
             _resolve.cache_clear()
     return documents
+
+
+def in_scalars(text: str, places: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each of `places` ((line, column), 1-based, in text order): whether it lies inside a
+    scalar of the YAML `text` (a plain, quoted or block string) rather than in a comment or
+    between values. Tokens are scanned only as far as the last place; places after a syntax
+    error count as outside."""
+    answers = [False] * len(places)
+    loader = _Loader(text)
+    pending = 0  # the first place not yet decided
+    try:
+        while pending < len(places) and loader.check_token():
+            token = loader.get_token()
+            if not isinstance(token, yaml.ScalarToken):
+                continue
+            start = (token.start_mark.line + 1, token.start_mark.column + 1)
+            end = (token.end_mark.line + 1, token.end_mark.column + 1)
+            # places before this scalar's end are inside it, or before it and in no scalar
+            while pending < len(places) and places[pending] < end:
+                answers[pending] = places[pending] >= start
+                pending += 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return answers
 
 
 def _clean(text: str) -> str:

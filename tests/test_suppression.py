@@ -145,6 +145,36 @@ def test_comments(containers: str, expected: list[tuple]) -> None:
     assert run(pod(containers=containers)) == expected
 
 
+@pytest.mark.parametrize(
+    "containers",
+    [
+        # a quoted string, a flow list's string, a block scalar: data, not comments
+        '    - name: app\n      args: ["# kconv: ignore"]\n      image: nginx\n',
+        "    - name: app\n      command: ['sh', '-c', 'x # kconv: ignore']\n      image: nginx\n",
+        "    - name: app\n      args:\n        - |\n          # kconv: ignore\n"
+        "      image: nginx\n",
+        '    - name: app\n      image: "nginx # kconv: ignore[TS101]"\n',
+    ],
+)
+def test_the_comment_text_inside_a_string_suppresses_nothing(containers: str) -> None:
+    found = run(pod(containers=containers))
+    assert {rule for rule, _ in found} == {"TS101", "TS201"}
+
+
+def test_a_comment_after_a_string_holding_the_same_text_counts() -> None:
+    containers = '    - name: app\n      image: "a # kconv: ignore"  # kconv: ignore[TS101]\n'
+    assert run(pod(containers=containers)) == [("TS201", 8)]
+
+
+def test_file_comment_text_in_a_configmap_suppresses_nothing() -> None:
+    readme = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: docs\ndata:\n"
+        '  README: "write # kconv: ignore-file[TS1] to silence it"\n'
+        "  script: |\n    # kconv: ignore-file\n---\n"
+    )
+    assert run(readme + pod()) == [("TS101", 17), ("TS201", 17)]
+
+
 def test_file_comment() -> None:
     text = "# kconv: ignore-file[TS2]\n" + pod()
     assert run(text) == [("TS101", 9)]

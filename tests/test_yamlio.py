@@ -322,3 +322,14 @@ def test_mapping_keys_are_shared_between_documents() -> None:
     assert first_key == second_key == "metadata"
     assert first_key is second_key
     assert next(iter(first.data["metadata"])) is next(iter(second.data["metadata"]))
+
+
+def test_in_scalars_tells_strings_from_comments() -> None:
+    text = 'a: "x # y"  # z\nb: |\n  # in a block\nc: plain # comment\nd: [e, "f #"]\n'
+    places = [(1, 8), (1, 13), (3, 3), (4, 10), (5, 11)]
+    assert yamlio.in_scalars(text, places) == [True, False, True, False, True]
+
+
+def test_in_scalars_after_a_syntax_error_counts_as_outside() -> None:
+    text = 'a: "x # y"\nb: @reserved "c # d"\n'  # no token can start with @
+    assert yamlio.in_scalars(text, [(1, 7), (2, 17)]) == [True, False]
