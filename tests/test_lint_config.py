@@ -139,3 +139,35 @@ def test_configuration_docs_examples_are_valid() -> None:
         config = parse_config(block, "docs/configuration.md")
         chosen = choose_rules(load_rules(config.custom_rules), config)
         assert chosen
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        ('kubernetes-version: "1.30"\n', "1.30"),
+        # unquoted, YAML reads the number 1.3: the version is taken as written
+        ("kubernetes-version: 1.30\n", "1.30"),
+        ("{fail-on: error, kubernetes-version: 1.20}\n", "1.20"),
+        ("'kubernetes-version' :\n  1.10  # a comment\n", "1.10"),
+        ("kubernetes-version: 1.29.3\n", "1.29.3"),
+    ],
+)
+def test_kubernetes_version_as_written(text: str, version: str) -> None:
+    assert parse_config(text, ".kconv.yaml").kubernetes_version == version
+
+
+def test_kubernetes_version_that_is_no_version_is_located() -> None:
+    with pytest.raises(ConfigError, match='version such as "1.30", not 2') as caught:
+        parse_config("fail-on: error\nkubernetes-version: 2\n", ".kconv.yaml")
+    assert (caught.value.location.line, caught.value.location.column) == (2, 1)
+
+
+def test_unquoted_kubernetes_version_reaches_the_rules(tmp_path: Path) -> None:
+    """`1.30` is not 1.3: an API removed in 1.22 is reported (KC306)."""
+    (tmp_path / ".kconv.yaml").write_text("kubernetes-version: 1.30\n")
+    (tmp_path / "old.yaml").write_text(
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: old\n"
+    )
+    config = load_config(start_dir=str(tmp_path))
+    result = lint(load_paths([str(tmp_path / "old.yaml")]), config=config)
+    assert "KC306" in {finding.rule for finding in result.findings}

@@ -8,6 +8,7 @@ against the registry when linting starts (see `engine.lint`), with a "did you me
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -179,19 +180,39 @@ def parse_config(text: str, filename: str) -> LintConfig:
         for index, item in enumerate(data.get("custom-rules") or [])
     )
     fail_on = data.get("fail-on")
-    version = data.get("kubernetes-version")
+    version = _version_as_written(data.get("kubernetes-version"), text, where("kubernetes-version"))
     return LintConfig(
         path=filename,
         select=tuple(split_selectors(_as_list(data.get("select")))),
         ignore=tuple(split_selectors(_as_list(data.get("ignore")))),
         rules=tuple(overrides),
         per_path_ignores=path_ignores,
-        kubernetes_version=str(version) if version is not None else None,
+        kubernetes_version=version,
         fail_on=Severity.parse(fail_on) if fail_on else None,
         suppressions=bool(data.get("suppressions", True)),
         custom_rules=custom,
         locations={key: where(key) for key in data},
     )
+
+
+# the key and the number after it, as written
+_VERSION_ENTRY = re.compile(r"[\"']?kubernetes-version[\"']?\s*:\s*([0-9][0-9.]*)")
+
+
+def _version_as_written(version: Any, text: str, key: Location) -> str | None:
+    """The Kubernetes version as written. YAML reads an unquoted `1.30` as the number 1.3, so
+    a number is read again from the config's text, after its key (at `key`); a number that is
+    no version (`1`) is an error."""
+    if version is None or isinstance(version, str):
+        return version
+    lines = text.splitlines(keepends=True)
+    start = sum(map(len, lines[: (key.line or 1) - 1])) + (key.column or 1) - 1
+    written = _VERSION_ENTRY.match(text, start)
+    if written is None or not re.fullmatch(r"[0-9]+\.[0-9]+(\.[0-9]+)?", written.group(1)):
+        raise ConfigError(
+            f'kubernetes-version must be a version such as "1.30", not {version!r}', key
+        )
+    return written.group(1)
 
 
 def _as_list(value: Any) -> list[str]:
