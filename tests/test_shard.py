@@ -223,7 +223,7 @@ def test_shard_union_on_the_linter_corpora(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.chdir(CORPORA)
     from kconv.cli.lint_cmd import _files  # the CLI's own discovery (skips hidden files)
 
-    files = _files(("linters", "kompose"))
+    files, _ = _files(("linters", "kompose"))
     assert len(files) > 500
     full = {_key(f) for f in lint(load_paths(files)).findings}
     union: set[tuple] = set()
@@ -276,3 +276,15 @@ def test_stdin_is_read_only_by_the_first_shard() -> None:
     assert json.loads(second.stdout)["findings"] == []
     assert second.exit_code == 0
     assert "lints 0 of 1 files" in second.stderr
+
+
+@pytest.mark.parametrize("spec", ["1/1", "1/2"])
+def test_a_shard_holding_every_file_is_a_whole_run(spec: str) -> None:
+    """`--shard 1/1` (a CI matrix of one), or stdin alone in shard 1: nothing is missing, so
+    the cross-object rules report absences as in a run without --shard."""
+    orphan = SERVICE.format(name="orphan", target="nothing")
+    arguments = ["lint", "--shard", spec, "--select", "service-selects-no-pods", "-"]
+    result = CliRunner().invoke(cli, arguments, input=orphan)
+    assert result.exit_code == 1, result.output
+    assert "KC402" in result.stdout
+    assert "partial" not in result.stderr

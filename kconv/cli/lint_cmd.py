@@ -156,14 +156,22 @@ def lint_command(
         "ignore": ignored,
         "kubernetes_version": kubernetes_version,
         "suppressions": False if no_suppressions else None,
-        "partial": shard is not None,
     }
+    files, total = _files(paths, shard_spec)
     sources: list[Any] = [
         (STDIN_NAME, click.get_binary_stream("stdin").read()) if file == "-" else file
-        for file in _files(paths, shard_spec)
+        for file in files
     ]
-    if kustomize_dir is not None and (shard_spec is None or shard_spec.owns("-")):
-        sources.append(_kustomize(kustomize_dir))
+    if kustomize_dir is not None:
+        total += 1  # its output is one more input, which shard 1 lints
+        if shard_spec is None or shard_spec.owns("-"):
+            sources.append(_kustomize(kustomize_dir))
+    # a shard that holds every input (`--shard 1/1`, or one file in shard 1 of 2) is whole
+    options["partial"] = len(sources) < total
+    if options["partial"]:
+        from kconv.lint.shard import PARTIAL_NOTE
+
+        click.echo(PARTIAL_NOTE.format(spec=shard_spec, files=len(sources), total=total), err=True)
     color = output_format == "text" and _use_color(output)
     # workers, when they run, also render their files' parts of the report; the report needs
     # only those and each file's count of findings by severity, not the findings
@@ -189,10 +197,10 @@ def lint_command(
     sys.exit(1 if result.fails(threshold) else 0)
 
 
-def _files(paths: tuple[str, ...], shard: Any = None) -> list[str]:
-    """The files to read (only SHARD's when given, with a note on stderr): directories are
-    walked, skipping hidden files found there (`.kconv.yaml`, `.gitlab-ci.yml`,
-    `.pre-commit-config.yaml` are not manifests)."""
+def _files(paths: tuple[str, ...], shard: Any = None) -> tuple[list[str], int]:
+    """(the files to read: only SHARD's when given, how many files there are in all).
+    Directories are walked, skipping hidden files found there (`.kconv.yaml`,
+    `.gitlab-ci.yml`, `.pre-commit-config.yaml` are not manifests)."""
     from kconv.manifests import discover
 
     given = set(paths)
@@ -201,13 +209,7 @@ def _files(paths: tuple[str, ...], shard: Any = None) -> list[str]:
         for file in discover(paths)
         if file in given or not os.path.basename(file).startswith(".")
     ]
-    if shard is not None:
-        from kconv.lint.shard import PARTIAL_NOTE
-
-        total = len(files)
-        files = shard.select(files)
-        click.echo(PARTIAL_NOTE.format(spec=shard, files=len(files), total=total), err=True)
-    return files
+    return (files if shard is None else shard.select(files)), len(files)
 
 
 def _parse_shard(text: str | None) -> Any:
