@@ -188,10 +188,13 @@ def decode(raw: bytes, filename: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        # utf-8-sig counts from after its byte order mark; the others from the file's start
+        offset = exc.start + (3 if raw.startswith(codecs.BOM_UTF8) else 0)
+        before = raw[:offset].decode(encoding)  # the text up to the bad byte is valid
+        line_start = before.rfind("\n") + 1
         raise InputError(
-            f"invalid {encoding.replace('-sig', '').upper()} text (byte {exc.start})",
-            Location(filename, line),
+            f"invalid {encoding.replace('-sig', '').upper()} text (byte {offset})",
+            Location(filename, before.count("\n") + 1, len(before) - line_start + 1),
         ) from None
 
 

@@ -227,7 +227,7 @@ def test_read_env_file_invalid_utf8(tmp_path: Path) -> None:
     path.write_bytes(b"A=1\nB=\xff\xfe\xfa\n")
     with pytest.raises(InputError) as caught:
         read_env_file(str(path), display="bad.env")
-    assert str(caught.value).startswith("bad.env:2: invalid UTF-8")
+    assert str(caught.value).startswith("bad.env:2:3: invalid UTF-8")
 
 
 def test_read_env_file_directory(tmp_path: Path) -> None:

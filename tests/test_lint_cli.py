@@ -183,7 +183,7 @@ def test_undecodable_stdin_is_a_finding(folder: Path) -> None:
     result = CliRunner().invoke(cli, ["lint", "--select", "KC00", "-"], input=b"a: \xff\n")
     assert result.exit_code == 1
     assert result.stdout.startswith(
-        "<stdin>:1: error KC004 invalid UTF-8 text (byte 3) (unreadable-file)\n"
+        "<stdin>:1:4: error KC004 invalid UTF-8 text (byte 3) (unreadable-file)\n"
     )
 
 

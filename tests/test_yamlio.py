@@ -1,5 +1,6 @@
 """YAML loading with positions, limits and safe emitting (kconv/yamlio.py)."""
 
+import codecs
 import contextlib
 import math
 
@@ -169,7 +170,30 @@ def test_decode_rejects_binary_and_bad_utf8() -> None:
         yamlio.decode(b"\x00\x01\x02", "bin")
     with pytest.raises(InputError, match="invalid UTF-8") as info:
         yamlio.decode(b"a: 1\nb: \xff\n", "bad")
-    assert info.value.location == Location("bad", 2)
+    assert info.value.location == Location("bad", 2, 4)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message", "line", "column"),
+    [
+        # the byte is counted from the file's start, its byte order mark included
+        (b"\xef\xbb\xbfa: 1\nb: '\xc3\xa9 \xff'\n", "invalid UTF-8 text (byte 15)", 2, 7),
+        # a lone low surrogate
+        (
+            "a: 1\nbc: d".encode("utf-16-le").join([codecs.BOM_UTF16_LE, b"\x00\xdcx\x00"]),
+            "invalid UTF-16 text (byte 22)",
+            2,
+            6,
+        ),
+    ],
+)
+def test_decode_error_names_the_byte_line_and_column(
+    raw: bytes, message: str, line: int, column: int
+) -> None:
+    with pytest.raises(InputError) as info:
+        yamlio.decode(raw, "bad")
+    assert info.value.message == message
+    assert info.value.location == Location("bad", line, column)
 
 
 def test_read_text_errors_name_the_file(tmp_path) -> None:
