@@ -281,12 +281,13 @@ def convert_command(
     elif out and not to_stdout:
         as_directory = out.endswith(("/", os.sep)) or os.path.isdir(out)
         writer = output_mod.write_directory if as_directory else output_mod.write_file
+        from kconv.cli.convert_targets import report_written
+
         paths = writer(result.objects, out, fmt, force=force, dry_run=dry_run)
-        if dry_run:
-            for path in paths:
-                click.echo(path)
-        elif not quiet:
-            click.echo(f"kconv: wrote {len(paths)} file(s) to {out}", err=True)
+        removed = []
+        if as_directory:
+            removed = output_mod.prune_directory(paths, out, fmt, dry_run=dry_run)
+        report_written(paths, removed, out, dry_run, quiet)
     else:
         click.echo(output_mod.render(result.objects, fmt), nl=False)
     if lint_errors:

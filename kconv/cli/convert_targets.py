@@ -40,12 +40,29 @@ def emit_target(
         if not quiet:
             click.echo(f"kconv: {directory} is up to date", err=True)
         return
+    removed: list[str] = []
     if kustomize:
+        from kconv.convert.output import prune_directory
+
         paths = kustomize_mod.write_kustomize(objects, directory, fmt, force=force, dry_run=dry_run)
+        removed = prune_directory(paths, directory, fmt, dry_run=dry_run)
     else:
         paths = helm_mod.write_chart(objects, directory, project, force=force, dry_run=dry_run)
+    report_written(paths, removed, directory, dry_run, quiet)
+
+
+def report_written(
+    paths: Sequence[str], removed: Sequence[str], target: str, dry_run: bool, quiet: bool
+) -> None:
+    """Say what was written and removed: with `dry_run`, each path that would be written on
+    stdout and each that would be removed on stderr; otherwise a count on stderr."""
     if dry_run:
         for path in paths:
             click.echo(path)
+        for path in removed:
+            click.echo(
+                f"kconv: would remove {path} (kconv wrote it, and writes it no more)", err=True
+            )
     elif not quiet:
-        click.echo(f"kconv: wrote {len(paths)} file(s) to {directory}", err=True)
+        gone = f", removed {len(removed)} that kconv writes no more" if removed else ""
+        click.echo(f"kconv: wrote {len(paths)} file(s) to {target}{gone}", err=True)

@@ -1,7 +1,9 @@
 """Writing converted objects: a stream, one file, or one file per object in a directory.
 
 Directory and file output is atomic (a temporary file renamed into place), never leaves the
-chosen directory, and only overwrites files kconv wrote itself unless forced.
+chosen directory, and only overwrites files kconv wrote itself unless forced. Writing a
+directory again removes the files kconv wrote there before and writes no more (a removed or
+renamed service's), as `--check` reports them.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kconv.errors import OutputError
@@ -190,17 +192,42 @@ def check_directory(
         current = _read_or_none(path)
         if current != text:
             diffs.append(_diff(path, current, text))
-    if os.path.isdir(directory):
-        extension = ".json" if fmt == "json" else ".yaml"
-        for name in sorted(os.listdir(directory)):
-            path = os.path.join(directory, name)
-            if (
-                name.endswith(extension)
-                and os.path.realpath(path) not in planned
-                and written_by_kconv(path)
-            ):
-                diffs.append(_diff(path, _read_or_none(path), None))
+    for path in stale_files(planned, directory, fmt):
+        diffs.append(_diff(path, _read_or_none(path), None))
     return diffs
+
+
+def stale_files(kept: Iterable[str], directory: str, fmt: str = "yaml") -> list[str]:
+    """Files of `directory` that kconv wrote (`written_by_kconv`) and would not write again:
+    not among the paths `kept` (what a removed or renamed service left behind)."""
+    if not os.path.isdir(directory):
+        return []
+    keep = {os.path.realpath(path) for path in kept}
+    extension = ".json" if fmt == "json" else ".yaml"
+    paths = [os.path.join(directory, name) for name in sorted(os.listdir(directory))]
+    return [
+        path
+        for path in paths
+        if path.endswith(extension)
+        and os.path.realpath(path) not in keep
+        and written_by_kconv(path)
+    ]
+
+
+def prune_directory(
+    kept: Sequence[str], directory: str, fmt: str = "yaml", *, dry_run: bool = False
+) -> list[str]:
+    """Remove the `stale_files` of `directory` (after the new files are written, so that a
+    failed write removes nothing); return their paths (with `dry_run`, only return them)."""
+    stale = stale_files(kept, directory, fmt)
+    for path in [] if dry_run else stale:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"cannot remove: {exc.strerror}", Location(path)) from None
+    return stale
 
 
 def check_file(objects: Sequence[dict[str, Any]], path: str, fmt: str = "yaml") -> list[str]:
