@@ -157,7 +157,7 @@ def test_kubernetes_version_as_written(text: str, version: str) -> None:
 
 
 def test_kubernetes_version_that_is_no_version_is_located() -> None:
-    with pytest.raises(ConfigError, match='version such as "1.30", not 2') as caught:
+    with pytest.raises(ConfigError, match=r'version such as "1\.30", not 2') as caught:
         parse_config("fail-on: error\nkubernetes-version: 2\n", ".kconv.yaml")
     assert (caught.value.location.line, caught.value.location.column) == (2, 1)
 
