@@ -183,7 +183,7 @@ def convert_command(
     from kconv.compose.loader import load_project
     from kconv.convert import ConvertOptions, convert
     from kconv.convert import output as output_mod
-    from kconv.convert.names import dns_label
+    from kconv.convert.names import HOST_HINT, dns_label, is_ingress_host
     from kconv.convert.options import DEFAULT_KUBERNETES_VERSION
     from kconv.convert.quantities import normalise_quantity
 
@@ -211,6 +211,11 @@ def convert_command(
         raise click.UsageError("--emptyvols and --volumes cannot be used together")
     if namespace is not None and dns_label(namespace) != namespace:
         raise click.BadParameter(f"{namespace!r} is not a valid namespace name", param_hint="-n")
+    if ingress_host is not None and not is_ingress_host(ingress_host):
+        raise click.BadParameter(
+            f"{ingress_host!r} is not a valid host name; use {HOST_HINT}",
+            param_hint="--ingress-host",
+        )
     if pvc_request_size is not None and normalise_quantity(pvc_request_size) is None:
         raise click.BadParameter(
             f"{pvc_request_size!r} is not a size", param_hint="--pvc-request-size"

@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any
 
-from kconv.compose.loctree import LocTree, child, fit, uniform
+from kconv.compose.loctree import LocTree, at, child, fit, uniform
 from kconv.errors import InputError
 from kconv.yamlio import Tagged
 
@@ -20,6 +20,7 @@ _LIST_OR_DICT = ("environment", "labels", "annotations", "sysctls", "extra_hosts
 _STRING_OR_LIST = ("dns", "dns_search", "dns_opt", "tmpfs", "cap_add", "cap_drop")
 _BOOLEANS = ("privileged", "read_only", "tty", "stdin_open", "init", "oom_kill_disable")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+_PROTOCOLS = ("tcp", "udp", "sctp")
 _BIND_PROPAGATION = {"shared", "rshared", "slave", "rslave", "private", "rprivate"}
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -196,14 +197,15 @@ def _port_range(text: str, path: str, where: Any) -> tuple[int, int]:
     start = int(match.group(1))
     end = int(match.group(2) or start)
     if end < start or end > 65535:
-        raise InputError(f'{path}: "{text}" is not a valid port range', where)
+        hint = " (ports go up to 65535)" if end > 65535 else ""
+        raise InputError(f'{path}: "{text}" is not a valid port range{hint}', where)
     return start, end
 
 
 def parse_port(spec: str, path: str, where: Any) -> list[dict[str, Any]]:
     """One short-syntax port (`[IP:][HOST:]CONTAINER[/PROTO]`) as long-syntax mappings."""
     text, _, protocol = spec.partition("/")
-    protocol = protocol.lower() or "tcp"
+    protocol = _protocol(protocol or "tcp", f'{path}: "{spec}"', where)
     host_ip = None
     if text.startswith("["):  # [::1]:8080:80
         end = text.find("]")
@@ -224,6 +226,8 @@ def parse_port(spec: str, path: str, where: Any) -> list[dict[str, Any]]:
     if not container:
         raise InputError(f'{path}: "{spec}" is not a valid port (no container port)', where)
     c_start, c_end = _port_range(container, path, where)
+    if c_start == 0:
+        raise InputError(f'{path}: "{spec}": container port 0 is not valid (1-65535)', where)
     base: dict[str, Any] = {"mode": "ingress"}
     if host_ip:
         base["host_ip"] = host_ip
@@ -253,13 +257,7 @@ def _ports(value: list, tree: LocTree, path: str) -> tuple[list, LocTree]:
         sub = child(tree, index)
         label = f"{path}[{index}]"
         if isinstance(item, dict):
-            entry = dict(item)
-            entry.setdefault("mode", "ingress")
-            entry["protocol"] = str(entry.get("protocol") or "tcp").lower()
-            if "target" in entry:
-                entry["target"] = _target(entry["target"], label, sub[0])
-            if entry.get("published") is not None:
-                entry["published"] = scalar_text(entry["published"])
+            entry = _long_port(item, label, sub)
             out.append(entry)
             trees.append(fit(entry, sub))
         elif isinstance(item, str) and "$" in item:  # --no-interpolate: kept as written
@@ -270,6 +268,37 @@ def _ports(value: list, tree: LocTree, path: str) -> tuple[list, LocTree]:
                 out.append(entry)
                 trees.append(uniform(entry, sub[0]))
     return out, (tree[0], trees)
+
+
+def _long_port(item: dict[str, Any], label: str, tree: LocTree) -> dict[str, Any]:
+    """A long-syntax port with defaults filled in and its numbers and protocol checked."""
+    entry = dict(item)
+    entry.setdefault("mode", "ingress")
+    protocol = str(entry.get("protocol") or "tcp")
+    if "$" not in protocol:  # --no-interpolate: kept as written
+        protocol = _protocol(protocol, f"{label}.protocol", at(tree, "protocol"))
+    entry["protocol"] = protocol
+    if "target" in entry:
+        entry["target"] = _target(entry["target"], label, tree[0])
+    if entry.get("published") is not None:
+        entry["published"] = _published(entry["published"], label, at(tree, "published"))
+    return entry
+
+
+def _protocol(text: str, label: str, where: Any) -> str:
+    """A port protocol in lower case: tcp, udp or sctp (what Kubernetes accepts)."""
+    protocol = text.lower()
+    if protocol not in _PROTOCOLS:
+        raise InputError(f'{label}: unknown protocol "{text}" (tcp, udp or sctp)', where)
+    return protocol
+
+
+def _published(value: Any, label: str, where: Any) -> str:
+    """A long-syntax `published` port or range as text, checked like the short syntax."""
+    text = scalar_text(value)
+    if text and "$" not in text:  # "": not published; "$": --no-interpolate
+        _port_range(text, f"{label}.published", where)
+    return text
 
 
 def _target(value: Any, label: str, where: Any) -> int | str:

@@ -10,6 +10,9 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from kconv.convert.cron import HINT as SCHEDULE_HINT
+from kconv.convert.cron import schedule_problem
+from kconv.convert.names import HOST_HINT, is_ingress_host
 from kconv.convert.quantities import parse_duration
 from kconv.errors import InputError
 from kconv.model.location import Location
@@ -49,6 +52,23 @@ def _integer(label: str, value: str, where: Location) -> int:
         raise InputError(f"label {label}: {value!r} is not a whole number", where) from None
 
 
+def _port(label: str, value: str, where: Location) -> int:
+    number = _integer(label, value, where)
+    if not 0 < number <= 65535:
+        raise InputError(f"label {label}: {value!r} is not a valid port (1-65535)", where)
+    return number
+
+
+def _schedule(label: str, value: str, where: Location) -> str:
+    problem = schedule_problem(value) if "$" not in value else None  # "$": --no-interpolate
+    if problem:
+        raise InputError(
+            f"label {label}: {value!r} is not a CronJob schedule: {problem}; use {SCHEDULE_HINT}",
+            where,
+        )
+    return value
+
+
 def _probe_seconds(label: str, value: str, where: Location) -> float:
     parsed = parse_duration(value)
     if parsed is None:
@@ -74,7 +94,7 @@ def _init_command(value: str) -> list[str]:
     return [text]
 
 
-def _expose(value: str) -> list[tuple[str | None, str]]:
+def _expose(label: str, value: str, where: Location) -> list[tuple[str | None, str]]:
     if value.strip().lower() == "true":
         return [(None, "/")]
     rules = []
@@ -83,6 +103,10 @@ def _expose(value: str) -> list[tuple[str | None, str]]:
         if not item:
             continue
         host, _, path = item.partition("/")
+        if host and "$" not in host and not is_ingress_host(host):
+            raise InputError(
+                f"label {label}: {host!r} is not a valid host name; use {HOST_HINT}", where
+            )
         rules.append((host or None, "/" + path))
     return rules
 
@@ -102,12 +126,12 @@ def read_kompose_labels(
         if label == "kompose.service.type":
             out["service_type"] = _choice(label, value, _SERVICE_TYPES, where)
         elif label == "kompose.service.nodeport.port":
-            out["node_port"] = _integer(label, value, where)
+            out["node_port"] = _port(label, value, where)
         elif label == "kompose.service.external-traffic-policy":
             policy = {"cluster": "Cluster", "local": "Local"}
             out["external_traffic_policy"] = _choice(label, value, policy, where)
         elif label == "kompose.service.expose":
-            out["expose"] = _expose(value)
+            out["expose"] = _expose(label, value, where)
         elif label == "kompose.service.expose.tls-secret":
             out["tls_secret"] = value
         elif label == "kompose.service.expose.ingress-class-name":
@@ -137,7 +161,7 @@ def read_kompose_labels(
         elif label == "kompose.volume.subpath":
             out["volume_subpath"] = value
         elif label == "kompose.cronjob.schedule":
-            out["schedule"] = value
+            out["schedule"] = _schedule(label, value, where)
         elif label == "kompose.cronjob.concurrency_policy":
             out["concurrency_policy"] = _choice(label, value, _CONCURRENCY, where)
         elif label == "kompose.cronjob.backoff_limit":
@@ -164,8 +188,10 @@ def read_kompose_labels(
                 unknown.append(label)
             elif field in ("interval", "timeout", "start_period"):
                 probes[kind][field] = _probe_seconds(label, value, where)
-            elif field in ("retries", "http_get_port", "tcp_port"):
+            elif field == "retries":
                 probes[kind][field] = _integer(label, value, where)
+            elif field in ("http_get_port", "tcp_port"):
+                probes[kind][field] = _port(label, value, where)
             elif field == "http_get_path":
                 probes[kind][field] = value
             elif field == "test":

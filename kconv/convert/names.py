@@ -11,6 +11,10 @@ MAX_NAME = 63
 _INVALID = re.compile(r"[^a-z0-9-]+")
 _DASHES = re.compile(r"-{2,}")
 _PORT_NAME_INVALID = re.compile(r"[^a-z0-9-]+")
+MAX_HOST = 253
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_IPV4 = re.compile(r"^\d+(\.\d+){3}$")
+HOST_HINT = 'a lower-case DNS name such as "shop.example.com", optionally starting with "*."'
 
 
 def dns_label(name: str, max_length: int = MAX_NAME) -> str:
@@ -34,6 +38,18 @@ def port_name(preferred: str | None, protocol: str, number: int) -> str:
         if text and re.search(r"[a-z]", text):
             return text
     return f"{protocol.lower()}-{number}"[:15]
+
+
+def is_ingress_host(host: str) -> bool:
+    """Whether Kubernetes accepts `host` in an Ingress rule: a DNS-1123 subdomain (not an IP
+    address), optionally a wildcard `*.` followed by one."""
+    name = host.removeprefix("*.")
+    return len(host) <= MAX_HOST and bool(_SUBDOMAIN.match(name)) and not _IPV4.match(name)
+
+
+def is_service_name(name: str) -> bool:
+    """Whether `name` (a `dns_label` result) is also a DNS-1035 label, as Service names must be."""
+    return name[:1].isalpha()
 
 
 class NameRegistry:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kconv.convert.names import HOST_HINT, is_ingress_host
+from kconv.errors import ConfigError
 from kconv.lint.context import DEFAULT_KUBERNETES_VERSION as _LINT_DEFAULT
 
 CONTROLLERS = ("deployment", "statefulset", "daemonset")
@@ -28,3 +30,8 @@ class ConvertOptions:
     network_policies: bool = False
     wait_for_dependencies: bool = False  # init containers that wait for depends_on Services
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+
+    def __post_init__(self) -> None:
+        host = self.ingress_host
+        if host is not None and not is_ingress_host(host):
+            raise ConfigError(f"--ingress-host: {host!r} is not a valid host name; use {HOST_HINT}")

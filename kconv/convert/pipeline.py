@@ -12,12 +12,12 @@ from kconv.convert import service as service_mod
 from kconv.convert.configmaps import shared_labels
 from kconv.convert.context import ServiceBuild
 from kconv.convert.labels import metadata
-from kconv.convert.names import NameRegistry, dns_label
+from kconv.convert.names import MAX_HOST, NameRegistry, dns_label, is_ingress_host
 from kconv.convert.notes import Note, Notes
 from kconv.convert.options import ConvertOptions
 from kconv.convert.settings import service_settings
 from kconv.convert.workload import workload, workload_kind
-from kconv.errors import InputError
+from kconv.errors import ConfigError, InputError
 from kconv.model.compose import Project, Service
 from kconv.model.location import Location
 
@@ -56,6 +56,20 @@ class ConvertResult:
 
 def _name(service: Service, override: str | None) -> str:
     return dns_label(override or service.name)
+
+
+def _default_host(host: str, build: ServiceBuild, published: int) -> str:
+    """The --ingress-host of one of `published` services: `<name>.<host>` when several share it
+    (`*.example.com` gives `<name>.example.com`)."""
+    if published == 1:
+        return host
+    derived = f"{build.name}.{host.removeprefix('*.')}"
+    if not is_ingress_host(derived):
+        raise ConfigError(
+            f"--ingress-host: {derived!r} (for service {build.service.name!r}) is longer than "
+            f"{MAX_HOST} characters; give a shorter host"
+        )
+    return derived
 
 
 def _sort_key(item: tuple[dict[str, Any], Location]) -> tuple[int, str, str]:
@@ -171,11 +185,7 @@ def convert(project: Project, options: ConvertOptions | None = None) -> ConvertR
             items.append((service_body, origin))
         default_host = None
         if options.ingress_host and service in published:
-            default_host = (
-                options.ingress_host
-                if len(published) == 1
-                else f"{build.name}.{options.ingress_host}"
-            )
+            default_host = _default_host(options.ingress_host, build, len(published))
         ingress = ingress_mod.ingress(build, service_body, default_host)
         if ingress is not None:
             items.append((ingress, origin))

@@ -14,6 +14,7 @@ from kconv.model.compose import Healthcheck
 _LOCAL_URL = re.compile(
     r"^(https?)://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(/[^\s?#]*)?(\?\S*)?$"
 )
+MAX_PORT = 65535
 DEFAULT_RETRIES = 3  # Kubernetes' and compose's default failureThreshold / retries
 _FAIL_SUFFIXES = (("||", "exit", "1"), ("||", "false"))
 
@@ -51,10 +52,10 @@ def http_check(test: tuple[str, ...]) -> dict[str, Any] | None:
     if not match:
         return None
     scheme, port, path, query = match.groups()
-    action: dict[str, Any] = {
-        "path": (path or "/") + (query or ""),
-        "port": int(port) if port else (443 if scheme == "https" else 80),
-    }
+    number = int(port) if port else (443 if scheme == "https" else 80)
+    if not 0 < number <= MAX_PORT:
+        return None  # a port no probe can use: keep the command, which fails as in compose
+    action: dict[str, Any] = {"path": (path or "/") + (query or ""), "port": number}
     if scheme == "https":
         action["scheme"] = "HTTPS"
     return action

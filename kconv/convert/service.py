@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kconv.convert.context import ServiceBuild
-from kconv.convert.names import port_name
+from kconv.convert.names import is_service_name, port_name
+from kconv.convert.settings import EXTENSION
 from kconv.errors import InputError
+from kconv.model.location import Location
 
 
 def service_ports(build: ServiceBuild) -> list[dict[str, Any]]:
@@ -30,6 +32,24 @@ def service_ports(build: ServiceBuild) -> list[dict[str, Any]]:
     return out
 
 
+def _name_origin(build: ServiceBuild) -> Location:
+    """Where the name of a service's objects was chosen: x-kconv, a label, or the service key."""
+    if build.settings.get("name") is None:
+        return build.service.origin
+    block = build.service.extensions.get(EXTENSION)
+    return build.where(EXTENSION if isinstance(block, dict) and "name" in block else "labels")
+
+
+def _check_name(build: ServiceBuild) -> None:
+    """Service names are DNS-1035 labels: unlike other objects', they start with a letter."""
+    if not is_service_name(build.name):
+        raise InputError(
+            f"service {build.service.name!r}: {build.name!r} cannot name a Kubernetes Service "
+            "(it must start with a letter); rename the service or set x-kconv.name",
+            _name_origin(build),
+        )
+
+
 def service(build: ServiceBuild, selector: dict[str, str]) -> dict[str, Any] | None:
     """The Service of a compose service, or None when it has no ports (and is not stateful)."""
     ports = service_ports(build)
@@ -39,6 +59,7 @@ def service(build: ServiceBuild, selector: dict[str, str]) -> dict[str, Any] | N
         if build.kind not in ("Job", "CronJob"):
             build.info("image", "no ports or expose: no Service is created")
         return None
+    _check_name(build)
     spec: dict[str, Any] = {}
     kind_of_service = "ClusterIP" if headless else wanted
     if kind_of_service != "ClusterIP":

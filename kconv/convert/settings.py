@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kconv.convert.cron import HINT as SCHEDULE_HINT
+from kconv.convert.cron import schedule_problem
 from kconv.convert.kompose_labels import read_kompose_labels
+from kconv.convert.names import HOST_HINT, is_ingress_host
 from kconv.errors import ConfigError
 from kconv.model.compose import Resource, Service
 from kconv.model.location import Location
@@ -43,6 +46,23 @@ def _validate(block: Any, definition: str, where: Location) -> dict[str, Any]:
     return dict(block)
 
 
+def _check_values(own: Mapping[str, Any], where: Location) -> None:
+    """What the schema cannot say: a schedule and an Ingress host Kubernetes accepts."""
+    schedule = own.get("schedule")
+    problem = schedule_problem(schedule) if schedule and "$" not in schedule else None
+    if problem:
+        raise ConfigError(
+            f'{EXTENSION}.schedule: "{schedule}" is not a CronJob schedule: {problem}; '
+            f"use {SCHEDULE_HINT}",
+            where,
+        )
+    host = (own.get("ingress") or {}).get("host")
+    if host is not None and "$" not in host and not is_ingress_host(host):
+        raise ConfigError(
+            f'{EXTENSION}.ingress.host: "{host}" is not a valid host name; use {HOST_HINT}', where
+        )
+
+
 def service_settings(service: Service) -> ServiceSettings:
     """Settings of a service: x-kconv wins over kompose labels."""
     unknown: list[str] = []
@@ -50,6 +70,7 @@ def service_settings(service: Service) -> ServiceSettings:
     block = service.extensions.get(EXTENSION)
     if block is not None:
         own = _validate(block, "service", service.where(EXTENSION))
+        _check_values(own, service.where(EXTENSION))
         if "ingress" in own:
             ingress = own.pop("ingress")
             values["expose"] = [(ingress.get("host"), ingress.get("path", "/"))]
