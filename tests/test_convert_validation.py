@@ -281,3 +281,14 @@ def test_wildcard_ingress_host_option_is_shared_out_by_service(tmp_path: Path) -
 )
 def test_is_ingress_host(host: str, valid: bool) -> None:
     assert is_ingress_host(host) is valid
+
+
+def test_ingress_port_that_the_service_does_not_have_is_a_located_error(tmp_path: Path) -> None:
+    """Not a dangling Ingress reported by lint at the service: the cause, where it is written."""
+    body = '    ports: ["8080:80"]\n    x-kconv: {ingress: {host: a.example.com, port: 9999}}'
+    path = _compose(tmp_path, body)
+    _assert_error(_convert(path), f"{path}:5:5:", "x-kconv.ingress.port 9999", "ports: 8080")
+    fixed = _compose(tmp_path, body.replace("9999", "8080"))
+    ingress = _one(_objects(_convert(fixed)), "Ingress")
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]
+    assert backend["service"]["port"] == {"number": 8080}

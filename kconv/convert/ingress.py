@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kconv.convert.context import ServiceBuild
+from kconv.convert.settings import EXTENSION
+from kconv.errors import InputError
 
 
 def ingress(
@@ -21,6 +23,13 @@ def ingress(
         build.warn("labels", "exposure asked for, but the service has no ports: no Ingress")
         return None
     wanted_port = build.settings.get("ingress_port")
+    if wanted_port and all(port["port"] != wanted_port for port in ports):
+        offered = ", ".join(str(port["port"]) for port in ports)
+        raise InputError(
+            f"service {build.service.name!r}: x-kconv.ingress.port {wanted_port} is not a port "
+            f"of its Service (its ports: {offered})",
+            build.where(EXTENSION),
+        )
     number = wanted_port if wanted_port else ports[0]["port"]
     backend = {"service": {"name": build.name, "port": {"number": number}}}
     by_host: dict[str | None, list[str]] = {}
