@@ -7,6 +7,9 @@ the linter (secret-looking data in ConfigMaps and env) and every printer (redact
   GITHUB_TOKEN). Names of files or paths to secrets (PASSWORD_FILE) are not secrets themselves.
 - `looks_like_secret_value`: the *value* has the shape of a credential (a PEM private key, an
   AWS access key, a GitHub/GitLab/Slack/Stripe/Google token, a JWT, a URL with a password).
+
+Every message (error, warning, conversion note) is made safe with `scrub` (`scrubbed` for an
+error): the known secret values, and any quoted credential-shaped value, become "<redacted>".
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from kconv.errors import KconvError
 
 REDACTED = "<redacted>"
 
@@ -240,3 +247,39 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for piece in sorted(pieces, key=len, reverse=True):
         text = text.replace(piece, REDACTED)
     return text
+
+
+def secret_values(variables: Iterable[tuple[str, object]]) -> set[str]:
+    """The values of the (name, value) pairs that `is_secret` calls secrets."""
+    return {value for name, value in variables if isinstance(value, str) and is_secret(name, value)}
+
+
+# A quoted piece of a message: hidden when it has the shape of a credential.
+_QUOTED = re.compile(r"(['\"])([^'\"]{8,})(['\"])")
+
+
+def _hide_quoted(match: re.Match[str]) -> str:
+    if not looks_like_secret_value(match.group(2)):
+        return match.group(0)
+    return match.group(1) + REDACTED + match.group(3)
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """A message made safe to print: each known secret value (`redact`) and each quoted value
+    that looks like a credential replaced by "<redacted>"."""
+    return _QUOTED.sub(_hide_quoted, redact(text, secrets))
+
+
+ErrorT = TypeVar("ErrorT", bound="KconvError")
+
+
+def scrubbed(error: ErrorT, secrets: Iterable[str] = ()) -> ErrorT:
+    """The error with a `scrub`bed message: the same error when nothing needed hiding, else a
+    copy of it (same class and attributes) with the new message."""
+    message = scrub(error.message, secrets)
+    if message == error.message:
+        return error
+    clean = type(error).__new__(type(error), message)
+    clean.__dict__.update(vars(error))
+    clean.message = message
+    return clean

@@ -153,6 +153,39 @@ def test_errors_do_not_quote_secret_values(tmp_path: Path) -> None:
     assert "compose.yaml" in done.stderr
 
 
+def test_errors_do_not_quote_dotenv_values(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DB_PASSWORD={PLANTED['dotenv_password']}\n")
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: nginx:1.27\n    ports: ["${DB_PASSWORD}"]\n'
+    )
+    done = kconv("config", cwd=tmp_path)
+    assert done.returncode == 2
+    assert_no_plant(done.stdout + done.stderr, "an error about a .env value")
+    assert "compose.yaml:4:13: services.web.ports[0]" in done.stderr
+
+
+def test_env_file_syntax_errors_do_not_quote_secret_values(tmp_path: Path) -> None:
+    (tmp_path / "app.env").write_text(f'A=1\nAPI_TOKEN="{PLANTED["env_file_token"]}\n')
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    env_file: app.env\n"
+    )
+    done = kconv("convert", cwd=tmp_path)
+    assert done.returncode == 2
+    assert_no_plant(done.stdout + done.stderr, "an env_file syntax error")
+    assert "app.env:2: unterminated quoted value" in done.stderr
+
+
+def test_convert_notes_do_not_show_interpolated_secrets(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DB_PASSWORD={PLANTED['dotenv_password']}\n")
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: nginx:1.27\n    user: "${DB_PASSWORD}"\n'
+    )
+    done = kconv("convert", "-o", "out.yaml", cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert_no_plant(done.stdout + done.stderr, "kconv convert notes")
+    assert "compose.yaml:4:5: warning: service 'web': user '<redacted>'" in done.stderr
+
+
 def test_missing_variable_errors_do_not_echo_the_environment(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:${TAG:?set TAG}\n")
     done = kconv("config", cwd=tmp_path, env={"DB_PASSWORD": PLANTED["env_password"]})

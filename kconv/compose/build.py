@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kconv.compose.interpolation import utf8_value
@@ -25,6 +25,7 @@ from kconv.model.compose import (
     Service,
 )
 from kconv.model.location import Location
+from kconv.secrets import scrub
 
 _SECTIONS = ("networks", "volumes", "secrets", "configs")
 
@@ -39,8 +40,12 @@ def build_project(
     environment: Mapping[str, str],
     profiles: frozenset[str],
     warnings: list[str],
+    interpolated_secrets: Iterable[str] = (),
 ) -> Project:
-    """The Project: services filtered by profiles, every value in long syntax, located."""
+    """The Project: services filtered by profiles, every value in long syntax, located.
+
+    `interpolated_secrets`: secret values the files got from the interpolation environment;
+    with those of the services, they are redacted in every output and in `warnings`."""
     services_data = data.get("services") or {}
     stree = child(tree, "services")
     enabled, disabled = _apply_profiles(services_data, profiles)
@@ -59,6 +64,7 @@ def build_project(
         for section in _SECTIONS
     }
     secret_values = _secret_values(services, resources["secrets"], environment)
+    secret_values |= frozenset(interpolated_secrets)
     return Project(
         name=name,
         working_dir=working_dir,
@@ -72,7 +78,7 @@ def build_project(
         environment=dict(environment),
         secret_values=secret_values,
         disabled_services=tuple(sorted(disabled)),
-        warnings=tuple(warnings),
+        warnings=tuple(scrub(warning, secret_values) for warning in warnings),
     )
 
 

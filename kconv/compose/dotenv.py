@@ -14,6 +14,9 @@
   in the same file (compose-go's precedence); unset variables become "".
 - A later duplicate replaces the value of an earlier one (the entry keeps its first position).
 
+Errors never quote a secret value (a value under a secret-looking name, or one shaped like
+a credential): it is shown as "<redacted>" (`kconv.secrets`).
+
 `raw=True` (`env_file: {format: raw}`): each line is `VAR=VALUE` taken as written, with no
 quote, escape, comment or interpolation processing (only blank and `#` lines are skipped).
 """
@@ -27,6 +30,7 @@ from kconv.compose.interpolation import interpolate, utf8_value
 from kconv.errors import InputError
 from kconv.model.compose import EnvVar
 from kconv.model.location import Location
+from kconv.secrets import REDACTED, is_secret, looks_like_secret_value, scrubbed, secret_values
 from kconv.yamlio import read_text
 
 Lookup = Callable[[str], str | None]
@@ -61,10 +65,13 @@ def parse_dotenv(
 ) -> list[EnvVar]:
     """Parse env-file text into variables in file order; each origin is `filename:line`."""
     parser = _Parser(text, filename, lookup)
-    if raw:
-        parser.parse_raw()
-    else:
-        parser.parse()
+    try:
+        if raw:
+            parser.parse_raw()
+        else:
+            parser.parse()
+    except InputError as exc:  # e.g. `${X:?...}` quoting a secret defined on an earlier line
+        raise scrubbed(exc, parser.secret_values()) from None
     return list(parser.variables.values())
 
 
@@ -109,9 +116,15 @@ class _Parser:
             return None
         return utf8_value(name, self.lookup(name), self.location(position))
 
-    def expand(self, value: str, position: int) -> str:
-        result, _unset = interpolate(value, self.resolve, self.location(position))
+    def expand(self, name: str, value: str, position: int) -> str:
+        """The value of `name` interpolated (an error does not quote a secret one)."""
+        location = self.location(position)
+        result, _unset = interpolate(value, self.resolve, location, secret=is_secret(name, value))
         return result
+
+    def secret_values(self) -> set[str]:
+        """The secret values among the variables defined so far."""
+        return secret_values((entry.name, entry.value) for entry in self.variables.values())
 
     # -- compose dotenv syntax ---------------------------------------------------------------
 
@@ -137,16 +150,16 @@ class _Parser:
         while position < len(text) and text[position] not in "=:\n":
             char = text[position]
             if not (char in _SPACES or char.isalnum() or char in _NAME_PUNCTUATION):
-                line = text[start : self.line_end(start)]
+                line = _line_shown(text[start : self.line_end(start)].strip())
                 raise self.error(
-                    f"unexpected character {char!r} in variable name {line.strip()!r}", position
+                    f"unexpected character {char!r} in variable name {line!r}", position
                 )
             position += 1
         name = text[name_start:position].strip("".join(_SPACES))
         if not name:
             raise self.error("missing variable name before the separator", start)
         if any(char in _SPACES for char in name):
-            raise self.error(f"variable name {name!r} cannot contain spaces", start)
+            raise self.error(f"variable name {_name_shown(name)} cannot contain spaces", start)
         if position >= len(text) or text[position] == "\n":
             self.define(name, self.inherited(name, start), start)
             return position
@@ -154,11 +167,11 @@ class _Parser:
         while position < len(text) and text[position] in _SPACES:
             position += 1
         if position < len(text) and text[position] in "'\"":
-            value, position = self.quoted(position)
+            value, position = self.quoted(name, position)
         else:
             end = self.line_end(position)
             value = text[position:end].split(" #", 1)[0].rstrip("".join(_SPACES))
-            value = self.expand(value, start)
+            value = self.expand(name, value, start)
             position = end
         self.define(name, value, start)
         return position
@@ -178,8 +191,8 @@ class _Parser:
             return position  # `export = value` defines a variable named "export"
         return rest
 
-    def quoted(self, start: int) -> tuple[str, int]:
-        """Parse a quoted value whose opening quote is at `start`."""
+    def quoted(self, name: str, start: int) -> tuple[str, int]:
+        """Parse the quoted value of `name` whose opening quote is at `start`."""
         text = self.text
         quote = text[start]
         chars: list[str] = []
@@ -207,16 +220,18 @@ class _Parser:
             position += 1
         else:
             snippet = text[start : self.line_end(start)]
+            if is_secret(name, snippet[1:]):
+                snippet = f"{name}={REDACTED}"
             raise self.error(f"unterminated quoted value: no closing {quote} for {snippet}", start)
         value = "".join(chars)
         if quote == '"':
-            value = self.expand(value, start)
+            value = self.expand(name, value, start)
         end = self.line_end(position)
         trailing = text[position + 1 : end].strip("".join(_SPACES))
         if trailing and not trailing.startswith("#"):
+            shown = REDACTED if is_secret(name, value + trailing) else repr(trailing)
             raise self.error(
-                f"unexpected text {trailing!r} after the closing quote"
-                " (only a # comment may follow)",
+                f"unexpected text {shown} after the closing quote (only a # comment may follow)",
                 position,
             )
         return value, end
@@ -234,8 +249,25 @@ class _Parser:
             if not name:
                 raise self.error("missing variable name before '='", start)
             if any(char.isspace() for char in name):
-                raise self.error(f"variable name {name!r} cannot contain spaces", start)
+                raise self.error(f"variable name {_name_shown(name)} cannot contain spaces", start)
             self.define(name, value if separator else self.inherited(name, start), start)
+
+
+def _name_shown(name: str) -> str:
+    """A malformed variable name as an error quotes it: it may be a stray line of a value, so
+    one shaped like a credential is redacted."""
+    return REDACTED if looks_like_secret_value(name) else repr(name)
+
+
+def _line_shown(line: str) -> str:
+    """A `NAME=value` line as an error quotes it, its value redacted when secret."""
+    if looks_like_secret_value(line):
+        return REDACTED
+    cut = min((i for i in (line.find("="), line.find(":")) if i >= 0), default=len(line))
+    name, value = line[:cut], line[cut + 1 :]
+    if not is_secret(name.strip(), value.strip()):
+        return line
+    return f"{line[: cut + 1]}{REDACTED}"
 
 
 def _double_quote_escape(text: str, position: int) -> tuple[str, int]:

@@ -72,6 +72,7 @@ def apply_include(
             context.interpolate,
             context.stdin_text,
             warnings=context.warnings,
+            secrets=context.secrets,
             including=(*context.including, me),
         )
         included, included_tree = load_files(files, project_dir, sub_context)

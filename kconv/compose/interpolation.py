@@ -21,6 +21,7 @@ from typing import Any
 
 from kconv.errors import InputError
 from kconv.model.location import Location, join_pointer
+from kconv.secrets import REDACTED
 from kconv.yamlio import Tagged
 
 Lookup = Callable[[str], str | None]
@@ -41,13 +42,15 @@ class UnsetVariable:
 
 
 class _Context:
-    """State of one `interpolate` call: the lookup, where the text is, what was unset."""
+    """State of one `interpolate` call: the lookup, where the text is, what was unset, and
+    whether the text is a secret (not quoted in errors)."""
 
-    __slots__ = ("location", "lookup", "unset")
+    __slots__ = ("hidden", "location", "lookup", "unset")
 
-    def __init__(self, lookup: Lookup, location: Location | None) -> None:
+    def __init__(self, lookup: Lookup, location: Location | None, hidden: bool = False) -> None:
         self.lookup = lookup
         self.location = location
+        self.hidden = hidden
         self.unset: list[UnsetVariable] = []
 
     def value(self, name: str) -> str | None:
@@ -57,8 +60,9 @@ class _Context:
     def invalid(self, snippet: str, reason: str) -> InputError:
         if len(snippet) > _SNIPPET:
             snippet = snippet[: _SNIPPET - 3] + "..."
+        shown = REDACTED if self.hidden else repr(snippet)
         return InputError(
-            f"invalid interpolation format {snippet!r}: {reason} (write $$ for a literal $)",
+            f"invalid interpolation format {shown}: {reason} (write $$ for a literal $)",
             self.location,
         )
 
@@ -76,15 +80,16 @@ def utf8_value(name: str, value: str | None, location: Location | None) -> str |
 
 
 def interpolate(
-    text: str, lookup: Lookup, location: Location | None = None
+    text: str, lookup: Lookup, location: Location | None = None, *, secret: bool = False
 ) -> tuple[str, list[UnsetVariable]]:
     """Interpolate one string; return the result and the unset variables it used (in order).
 
-    Raises InputError (with `location`) for a malformed `${...}` or a missing required variable.
+    Raises InputError (with `location`) for a malformed `${...}` or a missing required variable;
+    with `secret`, the error does not quote the text.
     """
     if "$" not in text:
         return text, []
-    context = _Context(lookup, location)
+    context = _Context(lookup, location, secret)
     return _substitute(text, context, 0), context.unset
 
 
@@ -181,7 +186,9 @@ def _apply(operator: str, name: str, argument: str, context: _Context, depth: in
     if operator in (":+", "+"):
         return "" if missing else _substitute(argument, context, depth + 1)
     if missing:  # ":?" or "?"
-        reason = _substitute(argument, _Context(context.lookup, context.location), depth + 1)
+        reason = _substitute(
+            argument, _Context(context.lookup, context.location, context.hidden), depth + 1
+        )
         detail = f": {reason}" if reason else ""
         raise InputError(f"required variable {name} is missing a value{detail}", context.location)
     return value

@@ -4,6 +4,10 @@ The phases follow compose-go: each file is parsed (YAML 1.2, `!reset`/`!override
 interpolated, checked against the schema, has its `include`s and `extends` resolved and its
 services normalised to long syntax; the files are then merged in order, profiles applied and
 the typed model built (`kconv.compose.build`). Every value keeps the file:line:col it came from.
+
+No error, warning or output quotes a secret value: errors hide every secret value of the
+interpolation environment (the process environment, `.env` or `--env-file`, an include's
+`env_file`), outputs those the files interpolate (`_Secrets`).
 """
 
 from __future__ import annotations
@@ -20,10 +24,37 @@ from kconv.compose.normalize import normalize_service
 from kconv.errors import InputError
 from kconv.model.compose import Project
 from kconv.model.location import Location
+from kconv.secrets import is_secret, is_secret_name, scrubbed
 from kconv.yamlio import Tagged
 
 KEEP_TAGS = ("!reset", "!override")
 RESOURCE_SECTIONS = ("networks", "volumes", "secrets", "configs", "models")
+
+
+@dataclass
+class _Secrets:
+    """The secret values met while loading a project (see `kconv.secrets.is_secret`)."""
+
+    known: set[str] = field(default_factory=set)  # in an environment: hidden in errors
+    interpolated: set[str] = field(default_factory=set)  # used by the files: hidden everywhere
+    _verdicts: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def learn(self, environment: Mapping[str, str]) -> None:
+        """Hide the secret values of an interpolation environment in errors."""
+        self.known.update(value for name, value in environment.items() if self._secret(name, value))
+
+    def used(self, name: str, value: str) -> None:
+        """A variable was interpolated: hide its value in every output if it is a secret."""
+        if self._secret(name, value):
+            self.interpolated.add(value)
+            self.known.add(value)
+
+    def _secret(self, name: str, value: str) -> bool:
+        """`is_secret`, decided once per variable (a value may be used many times)."""
+        verdict = self._verdicts.get((name, value))
+        if verdict is None:
+            verdict = self._verdicts[name, value] = is_secret(name, value)
+        return verdict
 
 
 @dataclass
@@ -34,13 +65,20 @@ class _Context:
     interpolate: bool
     stdin_text: str | None
     warnings: list[str] = field(default_factory=list)
+    secrets: _Secrets = field(default_factory=_Secrets)  # shared with included projects
     cache: dict[tuple[str, str, bool], tuple[dict, LocTree]] = field(default_factory=dict)
     parsed: dict[str, tuple[dict, LocTree]] = field(default_factory=dict)  # by path
     including: tuple[str, ...] = ()  # files being included (cycle detection)
     extending: tuple[str, ...] = ()  # files being loaded for `extends` (cycle detection)
 
+    def __post_init__(self) -> None:
+        self.secrets.learn(self.environment)
+
     def lookup(self, name: str) -> str | None:
-        return self.environment.get(name)
+        value = self.environment.get(name)
+        if value:
+            self.secrets.used(name, value)
+        return value
 
 
 def load_project(
@@ -54,37 +92,24 @@ def load_project(
     environ: Mapping[str, str] | None = None,
     stdin_text: str | None = None,
 ) -> Project:
-    """Load, merge and normalise a compose project. Raises InputError on any problem."""
+    """Load, merge and normalise a compose project. Raises InputError on any problem; it
+    never quotes a secret value."""
+    secrets = _Secrets()
+    secrets.learn(os.environ if environ is None else environ)
     try:
         return _load(
-            files, working_dir, project_name, profiles, env_files, interpolate, environ, stdin_text
+            files,
+            working_dir,
+            project_name,
+            profiles,
+            env_files,
+            interpolate,
+            environ,
+            stdin_text,
+            secrets,
         )
     except InputError as exc:
-        raise _scrubbed(exc, environ) from None
-
-
-def _scrubbed(exc: InputError, environ: Mapping[str, str] | None) -> InputError:
-    """The error with secret-looking values (quoted in it, or from the environment) redacted."""
-    import re
-
-    from kconv.secrets import REDACTED, is_secret_name, looks_like_secret_value, redact
-
-    env = os.environ if environ is None else environ
-    secrets = {value for name, value in env.items() if value and is_secret_name(name)}
-    message = redact(exc.message, secrets) if secrets else exc.message
-
-    def hide(match: re.Match[str]) -> str:
-        inner = match.group(2)
-        return (
-            match.group(1)
-            + (REDACTED if looks_like_secret_value(inner) else inner)
-            + match.group(3)
-        )
-
-    message = re.sub(r"(['\"])([^'\"]{8,})(['\"])", hide, message)
-    if message == exc.message:
-        return exc
-    return type(exc)(message, exc.location)
+        raise scrubbed(exc, secrets.known) from None
 
 
 def _load(
@@ -96,6 +121,7 @@ def _load(
     interpolate: bool,
     environ: Mapping[str, str] | None,
     stdin_text: str | None,
+    secrets: _Secrets,
 ) -> Project:
     from kconv.compose.build import build_project
 
@@ -103,6 +129,7 @@ def _load(
     lookup_env: Mapping[str, str] = process_env
     if not files:  # COMPOSE_FILE may come from the .env of the working directory
         lookup_env = project_environment(working_dir or os.getcwd(), env_files, process_env)
+        secrets.learn(lookup_env)
     paths = discovery.choose_files(files, working_dir, lookup_env)
     first = paths[0]
     if working_dir is not None:
@@ -112,7 +139,7 @@ def _load(
     else:
         project_dir = os.path.dirname(os.path.abspath(first))
     environment = project_environment(project_dir, env_files, process_env)
-    context = _Context(environment, interpolate, stdin_text)
+    context = _Context(environment, interpolate, stdin_text, secrets=secrets)
     name = _project_name(project_name, paths, context, project_dir)
     # as docker compose: the project name is what `${COMPOSE_PROJECT_NAME}` gives
     environment["COMPOSE_PROJECT_NAME"] = name
@@ -127,6 +154,7 @@ def _load(
         environment=environment,
         profiles=active,
         warnings=context.warnings,
+        interpolated_secrets=secrets.interpolated,
     )
 
 
@@ -411,15 +439,16 @@ def _interpolate(data: Any, tree: LocTree, context: _Context) -> Any:
     from kconv.compose.interpolation import interpolate
     from kconv.yamlio import Tagged
 
-    def walk(value: Any, sub: LocTree) -> Any:
+    def walk(value: Any, sub: LocTree, under_key: str = "") -> Any:
         if isinstance(value, Tagged):
-            return Tagged(value.tag, walk(value.value, sub))
+            return Tagged(value.tag, walk(value.value, sub, under_key))
         if isinstance(value, dict):
-            return {key: walk(item, child(sub, key)) for key, item in value.items()}
+            return {key: walk(item, child(sub, key), str(key)) for key, item in value.items()}
         if isinstance(value, list):
             return [walk(item, child(sub, index)) for index, item in enumerate(value)]
         if isinstance(value, str) and "$" in value:
-            result, unset = interpolate(value, context.lookup, sub[0])
+            secret = _secret_text(under_key, value)
+            result, unset = interpolate(value, context.lookup, sub[0], secret=secret)
             for variable in unset:
                 name = getattr(variable, "name", variable)
                 message = f'{sub[0]}: the variable "{name}" is not set; using an empty string'
@@ -429,3 +458,12 @@ def _interpolate(data: Any, tree: LocTree, context: _Context) -> Any:
         return value
 
     return walk(data, tree)
+
+
+def _secret_text(under_key: str, value: str) -> bool:
+    """Is a string, the value of mapping key `under_key` ("" for a list item), a secret that an
+    interpolation error must not quote? (`DB_PASSWORD: ...`, or an item `DB_PASSWORD=...`)"""
+    if under_key:
+        return is_secret_name(under_key)
+    name, separator, _ = value.partition("=")
+    return bool(separator) and is_secret_name(name)

@@ -67,6 +67,7 @@ def lint_result(
     origins: dict[tuple[str, str], Location] = {}
     for body, origin in zip(result.objects, result.origins):
         origins.setdefault((body["kind"], body["metadata"]["name"]), origin)
+    secrets = project.secret_values if project is not None else frozenset()
     notes = []
     for finding in report.findings:
         where = origins.get((finding.kind or "", finding.object_name or ""))
@@ -78,6 +79,6 @@ def lint_result(
                 severity,
                 f"{finding.rule} {finding.name}: generated {subject}: {finding.message}",
                 where,
-            )
+            ).redacted(secrets)
         )
     return notes

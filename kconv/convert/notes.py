@@ -1,10 +1,16 @@
-"""Conversion notes: what the converter wants the user to know, with a compose location."""
+"""Conversion notes: what the converter wants the user to know, with a compose location.
+
+A note never shows a secret value: every message is redacted (`kconv.secrets.scrub`) with the
+project's secret values, the same ones `kconv config` hides.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from kconv.model.location import Location
+from kconv.secrets import scrub
 
 
 @dataclass(frozen=True)
@@ -18,15 +24,22 @@ class Note:
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}: {self.message}"
 
+    def redacted(self, secrets: Iterable[str] = ()) -> Note:
+        """This note with the secret values (and credential-shaped quoted values) hidden."""
+        message = scrub(self.message, secrets)
+        return self if message == self.message else replace(self, message=message)
+
 
 @dataclass
 class Notes:
-    """A collector that keeps notes in the order they were made, without duplicates."""
+    """A collector that keeps notes in the order they were made, without duplicates, each
+    redacted with the project's `secrets`."""
 
     items: list[Note] = field(default_factory=list)
+    secrets: frozenset[str] = frozenset()
 
     def add(self, severity: str, message: str, location: Location) -> None:
-        note = Note(severity, message, location)
+        note = Note(severity, message, location).redacted(self.secrets)
         if note not in self.items:
             self.items.append(note)
 

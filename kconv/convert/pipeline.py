@@ -17,9 +17,10 @@ from kconv.convert.notes import Note, Notes
 from kconv.convert.options import ConvertOptions
 from kconv.convert.settings import service_settings
 from kconv.convert.workload import workload, workload_kind
-from kconv.errors import ConfigError, InputError
+from kconv.errors import ConfigError, InputError, KconvError
 from kconv.model.compose import Project, Service
 from kconv.model.location import Location
+from kconv.secrets import scrubbed
 
 KIND_ORDER = (
     "Namespace",
@@ -130,9 +131,16 @@ def _note_relations(build: ServiceBuild, options: ConvertOptions) -> None:
 
 
 def convert(project: Project, options: ConvertOptions | None = None) -> ConvertResult:
-    """Convert a loaded compose project into Kubernetes objects (dicts) and notes."""
-    options = options or ConvertOptions()
-    notes = Notes()
+    """Convert a loaded compose project into Kubernetes objects (dicts) and notes. Neither
+    the notes nor an error quote the project's secret values (those `kconv config` hides)."""
+    try:
+        return _convert(project, options or ConvertOptions())
+    except KconvError as exc:
+        raise scrubbed(exc, project.secret_values) from None
+
+
+def _convert(project: Project, options: ConvertOptions) -> ConvertResult:
+    notes = Notes(secrets=project.secret_values)
     registry = NameRegistry()
     items: list[tuple[dict[str, Any], Location]] = []
     project_origin = Location(project.files[0]) if project.files else Location("<compose>")
