@@ -242,7 +242,7 @@ def test_config_params_are_validated_with_the_config_line() -> None:
     with pytest.raises(ConfigError) as caught:
         lint(manifests(), config=config, rules=[FLAG])
     assert "invalid params for rule TE101 flag-name (key)" in caught.value.message
-    assert str(caught.value.location) == ".kconv.yaml:2:3"
+    assert str(caught.value.location) == ".kconv.yaml:3:14"  # at the param, not the rule
 
 
 def test_config_rule_enabled_switches() -> None:

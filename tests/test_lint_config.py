@@ -171,3 +171,47 @@ def test_unquoted_kubernetes_version_reaches_the_rules(tmp_path: Path) -> None:
     config = load_config(start_dir=str(tmp_path))
     result = lint(load_paths([str(tmp_path / "old.yaml")]), config=config)
     assert "KC306" in {finding.rule for finding in result.findings}
+
+
+TWO_CONTAINERS = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+    '    - {name: a, image: "nginx:1"}\n    - {name: b, image: "nginx:1"}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "where", "message"),
+    [
+        # a pattern that does not compile: a config error, not a rule crash on every object
+        (
+            'rules:\n  KC201:\n    params:\n      allowed-images: ["(unclosed"]\n',
+            (4, 7),
+            "(allowed-images/0): '(unclosed' is not a 'regex'",
+        ),
+        (
+            'rules:\n  KC304:\n    enabled: true\n    params: {value: "[a-"}\n',
+            (4, 14),
+            "(value): '[a-' is not a 'regex'",
+        ),
+        # the params of a rule that this run does not select are checked too
+        (
+            'rules:\n  KC210:\n    params:\n      min-replicas: "3"\n',
+            (4, 7),
+            "(min-replicas): '3' is not of type 'integer'",
+        ),
+    ],
+)
+def test_rule_params_errors_are_located_at_the_param(
+    tmp_path: Path, config: str, where: tuple[int, int], message: str
+) -> None:
+    (tmp_path / ".kconv.yaml").write_text(config)
+    (tmp_path / "two.yaml").write_text(TWO_CONTAINERS)
+    with pytest.raises(ConfigError) as caught:
+        lint(
+            load_paths([str(tmp_path / "two.yaml")]),
+            config=load_config(start_dir=str(tmp_path)),
+            select=["KC101"],
+        )
+    assert message in caught.value.message
+    location = caught.value.location
+    assert location is not None and (location.line, location.column) == where

@@ -31,6 +31,8 @@ class RuleOverride(NamedTuple):
     params: Mapping[str, Any] | None = None
     enabled: bool | None = None
     location: Location | None = None
+    # where each param is written (its key), for errors about its value
+    param_locations: Mapping[str, Location] | None = None
 
 
 class PathIgnore(NamedTuple):
@@ -165,6 +167,10 @@ def parse_config(text: str, filename: str) -> LintConfig:
                 params=settings.get("params"),
                 enabled=settings.get("enabled"),
                 location=where("rules", key),
+                param_locations={
+                    name: where("rules", key, "params", name)
+                    for name in settings.get("params") or {}
+                },
             )
         )
     path_ignores = tuple(

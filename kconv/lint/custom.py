@@ -44,11 +44,18 @@ def custom_rule_spec(item: Mapping[str, Any], source: str, location: Location) -
 
     # Validate against the metaschema with the Draft 2020-12 class itself: `check_schema` looks
     # the class up in jsonschema's global registry, which other code may have re-registered.
-    meta = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
+    # Formats are checked too: a `pattern` that is no regular expression is an error here,
+    # not a crash on every object.
+    meta = jsonschema.Draft202012Validator(
+        jsonschema.Draft202012Validator.META_SCHEMA,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
     error = jsonschema.exceptions.best_match(meta.iter_errors(item["schema"]))
     if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path)
+        at = f" at schema/{where}" if where else ""
         raise ConfigError(
-            f"custom rule {item['id']}: invalid JSON Schema: {error.message}", location
+            f"custom rule {item['id']}: invalid JSON Schema{at}: {error.message}", location
         )
     problem = check_message(str(item["message"]))
     if problem is not None:

@@ -163,6 +163,12 @@ def choose_rules(
             )
         earlier = overrides.get(spec.id)
         overrides[spec.id] = override if earlier is None else _merge(earlier, override)
+    # every rule's params are checked, selected or not: a mistake shows on the first run
+    for spec in all_rules:
+        override = overrides.get(spec.id)
+        if override is not None and override.params is not None:
+            params = {**spec.params, **override.params}
+            validate_params(spec, params, override.location, override.param_locations)
     validate_selectors(config.select, all_rules, "config select", config.location_of("select"))
     validate_selectors(config.ignore, all_rules, "config ignore", config.location_of("ignore"))
     for path_ignore in config.per_path_ignores:
@@ -187,7 +193,6 @@ def choose_rules(
                 spec = spec.replace(severity=override.severity)
             if override.params is not None:
                 params = {**spec.params, **override.params}
-                validate_params(spec, params, override.location)
         chosen.append((spec, params))
     return chosen
 
@@ -203,6 +208,7 @@ def _merge(first: RuleOverride, second: RuleOverride) -> RuleOverride:
         params=params,
         enabled=second.enabled if second.enabled is not None else first.enabled,
         location=second.location or first.location,
+        param_locations={**(first.param_locations or {}), **(second.param_locations or {})},
     )
 
 

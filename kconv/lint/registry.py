@@ -205,7 +205,7 @@ def validate_with_schema(
     if not errors:
         return
     best = jsonschema.exceptions.best_match(errors)
-    path = list(best.path)
+    path = list(best.absolute_path)  # `path` is relative to an anyOf branch
     message = _schema_message(best)
     if best.validator == "additionalProperties" and isinstance(best.instance, dict):
         allowed = sorted(best.schema.get("properties", {}))
@@ -215,7 +215,7 @@ def validate_with_schema(
             message = f"unknown key {unknown[0]!r}" + _did_you_mean(unknown[0], allowed)
     pointer = join_pointer("", *path)
     location = positions.nearest(pointer) if positions is not None else None
-    where = "/".join(str(part) for part in best.path)
+    where = "/".join(str(part) for part in best.absolute_path)
     prefix = f"invalid {what}" + (f" at {where}" if where else "")
     raise ConfigError(f"{prefix}: {message}", location)
 
@@ -229,16 +229,28 @@ def _schema_message(error: Any) -> str:
     return error.message
 
 
-def validate_params(spec: RuleSpec, params: Mapping[str, Any], location: Location | None) -> None:
-    """Raise ConfigError when `params` do not satisfy the params schema of the rule's check."""
+def validate_params(
+    spec: RuleSpec,
+    params: Mapping[str, Any],
+    location: Location | None,
+    param_locations: Mapping[str, Location] | None = None,
+) -> None:
+    """Raise ConfigError when `params` do not satisfy the params schema of the rule's check
+    (formats too: a `regex` must compile), located at the param when `param_locations` has
+    it, else at `location`."""
     import jsonschema
 
     checkdef = _checkdef(spec)
-    validator = jsonschema.Draft202012Validator(checkdef.params_schema)
+    validator = jsonschema.Draft202012Validator(
+        checkdef.params_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     error = jsonschema.exceptions.best_match(validator.iter_errors(dict(params)))
     if error is not None:
-        where = "/".join(str(part) for part in error.path)
+        path = list(error.absolute_path)
+        where = "/".join(str(part) for part in path)
         detail = f" ({where})" if where else ""
+        if path and param_locations and path[0] in param_locations:
+            location = param_locations[path[0]]
         raise ConfigError(
             f"invalid params for rule {spec.id} {spec.name}{detail}: {_schema_message(error)}",
             location,

@@ -49,7 +49,7 @@ PARAMS = {
         },
         "allowed-images": {
             "type": "array",
-            "items": {"type": "string"},
+            "items": {"type": "string", "format": "regex"},
             "default": list(DEFAULT_SIDECAR_IMAGES),
             "description": "Regular expressions searched in the image of known sidecars.",
         },
