@@ -639,3 +639,19 @@ def test_references_to_other_services(tmp_path: Path, line: str, key: str) -> No
         f"services:\n  a:\n    image: x\n    {line}\n  db:\n    image: y\n    profiles: [p]\n",
     )
     assert "disabled by its profiles" in exc.message
+
+
+def test_string_or_list_keys_are_those_of_the_schema(tmp_path: Path) -> None:
+    """`dns`, `dns_search` and `tmpfs` may be one string (a one-item list); `cap_add`,
+    `cap_drop` and `dns_opt` may not, as in the Compose Specification's schema."""
+    from kconv.compose import normalize
+    from kconv.resources import load_schema
+
+    service = load_schema("compose-spec.json")["$defs"]["service"]["properties"]
+    one_or_many = {k for k, v in service.items() if v.get("$ref", "").endswith("string_or_list")}
+    assert set(normalize._STRING_OR_LIST) == one_or_many
+    raw = load(tmp_path, "services:\n  a:\n    image: x\n    dns: 1.1.1.1\n").services["a"].raw
+    assert raw["dns"] == ["1.1.1.1"]
+    for key, value in (("cap_add", "NET_ADMIN"), ("cap_drop", "ALL"), ("dns_opt", "use-vc")):
+        exc = error(tmp_path, f"services:\n  a:\n    image: x\n    {key}: {value}\n")
+        assert exc.message.startswith(f"services.a.{key} must be a list"), exc.message

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kconv.convert.expansion import kubernetes_literal
 from kconv.convert.kompose_labels import read_kompose_labels
 from kconv.convert.names import NameRegistry, child_name, dns_label, port_name
 from kconv.convert.options import ConvertOptions
-from kconv.convert.podspec import kubernetes_variables
 from kconv.convert.probes import http_check
 from kconv.convert.quantities import cpu, memory, normalise_quantity, parse_duration, parse_size
 from kconv.convert.settings import ServiceSettings
@@ -86,9 +86,9 @@ def test_sizes_and_durations() -> None:
     assert normalise_quantity("big") is None
 
 
-def test_variables_become_kubernetes_references() -> None:
-    assert kubernetes_variables("$HOME/${APP_DIR}/x") == "$(HOME)/$(APP_DIR)/x"
-    assert kubernetes_variables("costs $$5 and $1") == "costs $5 and $1"
+def test_dollars_are_escaped_not_turned_into_kubernetes_references() -> None:
+    assert kubernetes_literal("$HOME/${APP_DIR}/x") == "$HOME/${APP_DIR}/x"
+    assert kubernetes_literal("costs $5, $$ and $(date)") == "costs $5, $$$$ and $$(date)"
 
 
 @pytest.mark.parametrize(

@@ -41,11 +41,13 @@ def build_project(
     profiles: frozenset[str],
     warnings: list[str],
     interpolated_secrets: Iterable[str] = (),
+    interpolated: bool = True,
 ) -> Project:
     """The Project: services filtered by profiles, every value in long syntax, located.
 
     `interpolated_secrets`: secret values the files got from the interpolation environment;
-    with those of the services, they are redacted in every output and in `warnings`."""
+    with those of the services, they are redacted in every output and in `warnings`.
+    `interpolated=False`: the data was not interpolated (`Project.interpolated`)."""
     services_data = data.get("services") or {}
     stree = child(tree, "services")
     enabled, disabled = _apply_profiles(services_data, profiles)
@@ -79,6 +81,7 @@ def build_project(
         secret_values=secret_values,
         disabled_services=tuple(sorted(disabled)),
         warnings=tuple(scrub(warning, secret_values) for warning in warnings),
+        interpolated=interpolated,
     )
 
 

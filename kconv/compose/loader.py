@@ -155,6 +155,7 @@ def _load(
         profiles=active,
         warnings=context.warnings,
         interpolated_secrets=secrets.interpolated,
+        interpolated=interpolate,
     )
 
 

@@ -17,7 +17,7 @@ from kconv.errors import InputError
 from kconv.yamlio import Tagged
 
 _LIST_OR_DICT = ("environment", "labels", "annotations", "sysctls", "extra_hosts")
-_STRING_OR_LIST = ("dns", "dns_search", "dns_opt", "tmpfs", "cap_add", "cap_drop")
+_STRING_OR_LIST = ("dns", "dns_search", "tmpfs")  # the schema's string_or_list keys
 _BOOLEANS = ("privileged", "read_only", "tty", "stdin_open", "init", "oom_kill_disable")
 _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 _PROTOCOLS = ("tcp", "udp", "sctp")

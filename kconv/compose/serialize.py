@@ -7,6 +7,12 @@ listed, and every network, volume, secret and config gets its engine name
 (`<project>_<key>`, or the key itself when it is external). Values of variables
 whose name or value looks secret are replaced by "<redacted>", and so is every other occurrence
 of such a value (in a command line, a URL...).
+
+Every `$` of a string value is written `$$`, as docker compose does in YAML and JSON alike:
+the values are interpolated already, and the output must parse back to the same project
+(`kconv config -f` it again, or `kconv convert` it). Keys are never interpolated, so they are
+printed as they are. A project loaded with `--no-interpolate` (`Project.interpolated` false)
+is printed as written: `${VAR}` stays `${VAR}`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ SECTIONS = ("networks", "volumes", "secrets", "configs")
 
 
 def project_to_dict(project: Project) -> dict:
-    """The project as a mapping ready for YAML or JSON output (secrets redacted)."""
+    """The project as a mapping ready for YAML or JSON output (secrets redacted, `$` escaped
+    unless the project was loaded without interpolation)."""
     from kconv.secrets import REDACTED, is_secret, redact
 
     secrets = set(project.secret_values)
@@ -62,7 +69,20 @@ def project_to_dict(project: Project) -> dict:
             }
     for key in sorted(project.extensions):
         out[key] = _plain(project.extensions[key])
-    return scrub(out)
+    out = scrub(out)
+    return escaped_dollars(out) if project.interpolated else out
+
+
+def escaped_dollars(value: Any) -> Any:
+    """A copy with every `$` of every string value (not of keys) doubled, so that compose's
+    interpolation gives the value back."""
+    if isinstance(value, dict):
+        return {key: escaped_dollars(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [escaped_dollars(item) for item in value]
+    if isinstance(value, str):
+        return value.replace("$", "$$")
+    return value
 
 
 def _named(resource: Any, key: str, project_name: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 from kconv import secrets as secret_rules
 from kconv.convert import labels as labels_mod
 from kconv.convert.context import ServiceBuild
+from kconv.convert.expansion import kubernetes_literal
 from kconv.convert.names import child_name, dns_label
 from kconv.errors import InputError
 from kconv.model.compose import EnvVar, Project, Resource
@@ -106,7 +107,7 @@ def environment(build: ServiceBuild) -> tuple[list[dict[str, Any]], list[dict[st
             ref = {"secretKeyRef": {"name": env_name, "key": variable.name}}
             env.append({"name": variable.name, "valueFrom": ref})
         else:
-            env.append({"name": variable.name, "value": variable.value})
+            env.append({"name": variable.name, "value": kubernetes_literal(variable.value)})
     env_from: list[dict[str, Any]] = []
     if plain_from_files:
         build.objects.append(config_map(env_name, build.namespace, build.labels, plain_from_files))
@@ -143,6 +144,17 @@ def _read_file(path: str, resource: Resource, what: str) -> bytes:
         ) from None
 
 
+def object_name_of(project: Project, resource: Resource) -> str:
+    """The Secret or ConfigMap name of a top-level secret or config: its `name:`, else its key.
+    A `name:` equal to compose's default engine name `<project>_<key>`, which `kconv config`
+    prints for every secret and config, counts as no `name:`: the printed project converts to
+    the same objects as the files it came from."""
+    name = resource.external_name
+    if name is None or (not resource.external and name == f"{project.name}_{resource.name}"):
+        name = resource.name
+    return dns_label(name)
+
+
 def _resource_data(build: ServiceBuild, resource: Resource, what: str, key: str) -> bytes | None:
     """The bytes of a secret/config (None: external, nothing to emit)."""
     if resource.external:
@@ -173,7 +185,7 @@ def mount_secrets(build: ServiceBuild) -> list[dict[str, Any]]:
         if resource is None:
             raise InputError(f"secret {reference.source!r} is not defined", reference.origin)
         key = data_key(reference.source)
-        object_name = dns_label(resource.external_name or resource.name)
+        object_name = object_name_of(build.project, resource)
         data = _resource_data(build, resource, "secret", key)
         if data is None:
             build.notes.info(
@@ -207,7 +219,7 @@ def mount_configs(build: ServiceBuild) -> list[dict[str, Any]]:
         if resource is None:
             raise InputError(f"config {reference.source!r} is not defined", reference.origin)
         key = data_key(reference.source)
-        object_name = dns_label(resource.external_name or resource.name)
+        object_name = object_name_of(build.project, resource)
         data = _resource_data(build, resource, "config", key)
         if data is None:
             build.notes.info(

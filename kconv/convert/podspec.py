@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from kconv.convert import configmaps, probes, resources, storage
 from kconv.convert.context import ServiceBuild
+from kconv.convert.expansion import kubernetes_literal
 from kconv.convert.names import child_name, dns_label, port_name
 from kconv.convert.quantities import parse_duration, seconds
 from kconv.model.compose import Port
 
-_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _PULL_POLICIES = {
     "always": "Always",
     "never": "Never",
@@ -20,17 +19,6 @@ _PULL_POLICIES = {
     "if_not_present": "IfNotPresent",
     "build": "IfNotPresent",
 }
-
-
-def kubernetes_variables(argument: str) -> str:
-    """`$VAR` and `${VAR}` become Kubernetes' `$(VAR)`; `$$` stays a literal `$`."""
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(0) == "$$":
-            return "$"
-        return f"$({match.group(1) or match.group(2)})"
-
-    return _VARIABLE.sub(replace, argument)
 
 
 def container_ports(build: ServiceBuild) -> list[dict[str, Any]]:
@@ -165,10 +153,10 @@ def _main_container(build: ServiceBuild) -> dict[str, Any]:
         build.handled.add("build")
     if service.entrypoint is not None:
         build.handled.add("entrypoint")
-        container["command"] = [kubernetes_variables(a) for a in service.entrypoint]
+        container["command"] = [kubernetes_literal(a) for a in service.entrypoint]
     if service.command is not None:
         build.handled.add("command")
-        container["args"] = [kubernetes_variables(a) for a in service.command]
+        container["args"] = [kubernetes_literal(a) for a in service.command]
     if raw.get("working_dir"):
         build.handled.add("working_dir")
         container["workingDir"] = str(raw["working_dir"])

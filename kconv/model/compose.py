@@ -211,3 +211,5 @@ class Project:
     secret_values: frozenset[str] = frozenset()  # values to redact in every output
     disabled_services: tuple[str, ...] = ()  # services filtered out by profiles
     warnings: tuple[str, ...] = ()  # "file:line:col: message" (unset variables, obsolete keys)
+    # False with --no-interpolate: values as written (`${VAR}`, `$$`), not as containers get them
+    interpolated: bool = True
