@@ -145,6 +145,14 @@ def test_an_index_that_does_not_match_the_spec_files_is_not_used(
     assert registry._indexed_specs(copies[1:]) is None  # a spec file removed
     (folder / registry.INDEX_FILE).write_text("{not json", encoding="utf-8")
     assert registry._indexed_specs(copies) is None
+    # ... and the rules are then read from the spec files themselves
+    registry._shipped_rules.cache_clear()
+    try:
+        shipped = registry._shipped_rules()
+    finally:
+        registry._shipped_rules.cache_clear()
+    assert len(shipped) == len(SPEC_FILES)
+    assert {spec.id for spec in shipped} == {spec.id for spec in registry._shipped_rules()}
 
 
 def test_docs_mention_every_rule() -> None:

@@ -134,7 +134,7 @@ def _spec_paths() -> list[str]:
     ]
 
 
-def read_spec(path: Path, *, validate: bool = True) -> RuleSpec:
+def read_spec(path: Path | str, *, validate: bool = True) -> RuleSpec:
     """Read and validate one spec file (`validate=False`: a shipped spec the tests validated;
     only what building it needs is checked)."""
     from kconv.lint import checks
@@ -158,7 +158,7 @@ def read_spec(path: Path, *, validate: bool = True) -> RuleSpec:
         validate_with_schema(data, load_schema(RULE_SPEC_SCHEMA), document.positions, "rule spec")
     spec = spec_from_data(data, filename)
     expected = f"{spec.id}-{spec.name}.yaml"
-    if path.name != expected:
+    if os.path.basename(filename) != expected:
         raise ConfigError(
             f"rule spec file must be named {expected!r}", document.positions.nearest("/id")
         )
