@@ -4,6 +4,8 @@
 References marked `optional: true` are skipped. Absent objects are not reported when the run is
 partial; a missing key of an object that is in the run always is. Secrets produced by
 SealedSecrets or ExternalSecrets of the run count as present (their keys are not checked).
+Keys follow the kubelet: env reads a ConfigMap's `data` only, volumes `data` and `binaryData`;
+a service-account-token Secret gets `token`, `ca.crt` and `namespace` from the token controller.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Reference(NamedTuple):
     pointer: str  # of the name field
     user: str  # 'container "app"' or 'volume "config"'
     keys: tuple[tuple[str, str], ...] = ()  # (key, pointer of the key field)
+    env: bool = False  # an env valueFrom (which reads a ConfigMap's `data` only)
 
 
 def _key_items(items: Any, pointer: str) -> tuple[tuple[str, str], ...]:
@@ -59,7 +62,8 @@ def _container_refs(obj: K8sObject) -> Iterator[Reference]:
                 if isinstance(source, dict) and source.get("name") and not source.get("optional"):
                     pointer = f"{ref.pointer}/env/{index}/valueFrom/{field}"
                     keys = ((str(source["key"]), f"{pointer}/key"),) if source.get("key") else ()
-                    yield Reference(kind, str(source["name"]), f"{pointer}/name", user, keys)
+                    name = str(source["name"])
+                    yield Reference(kind, name, f"{pointer}/name", user, keys, env=True)
         env_from = ref.data.get("envFrom")
         for index, item in enumerate(env_from if isinstance(env_from, list) else ()):
             if not isinstance(item, dict):
@@ -111,14 +115,47 @@ def _secret_providers(ctx: LintContext, namespace: str | None) -> set[str]:
     return names
 
 
-def _keys_of(obj: K8sObject) -> set[str]:
-    fields = ("data", "binaryData") if obj.kind == "ConfigMap" else ("data", "stringData")
+# the keys the token controller fills into a Secret of this type
+_TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
+_TOKEN_KEYS = frozenset({"token", "ca.crt", "namespace"})
+
+
+def _field_keys(obj: K8sObject, *fields: str) -> set[str]:
     keys: set[str] = set()
     for field in fields:
         value = obj.body.get(field)
         if isinstance(value, dict):
             keys.update(str(key) for key in value)
     return keys
+
+
+def _keys_of(obj: K8sObject) -> tuple[set[str], set[str]]:
+    """(keys env and volumes can read, keys only volumes can read: a ConfigMap's binaryData)."""
+    if obj.kind == "ConfigMap":
+        return _field_keys(obj, "data"), _field_keys(obj, "binaryData")
+    keys = _field_keys(obj, "data", "stringData")
+    if obj.body.get("type") == _TOKEN_SECRET_TYPE:
+        keys |= _TOKEN_KEYS
+    return keys, set()
+
+
+def _key_problems(ref: Reference, target: K8sObject) -> Iterator[Violation]:
+    """The keys `ref` uses that `target` does not have (or has where `ref` cannot read them)."""
+    readable, volume_only = _keys_of(target)
+    label = ref.kind.lower()
+    for key, pointer in ref.keys:
+        if key in readable:
+            continue
+        if key not in volume_only:
+            yield Violation(
+                f'{label} "{ref.name}" has no key "{key}" (used by {ref.user})', pointer
+            )
+        elif ref.env:
+            yield Violation(
+                f'{label} "{ref.name}" has key "{key}" only in binaryData, which env cannot '
+                f"read (used by {ref.user}); a volume can mount it",
+                pointer,
+            )
 
 
 @check("config-references", params=PARAMS, cross_object=True)
@@ -135,22 +172,15 @@ def config_references(params: Mapping[str, Any]) -> CheckFn:
             if ref.kind not in kinds:
                 continue
             target = run_index(ctx).find(ref.kind, ref.name, obj.namespace)
-            label = ref.kind.lower()
-            if target is None:
-                provided = ref.kind == "Secret" and ref.name in _secret_providers(
-                    ctx, obj.namespace
-                )
-                if not ctx.partial and not provided:
-                    yield Violation(
-                        f'{ref.user} references {label} "{ref.name}", which is not in the run',
-                        ref.pointer,
-                    )
+            if target is not None:
+                yield from _key_problems(ref, target)
                 continue
-            keys = _keys_of(target)
-            for key, pointer in ref.keys:
-                if key not in keys:
-                    yield Violation(
-                        f'{label} "{ref.name}" has no key "{key}" (used by {ref.user})', pointer
-                    )
+            provided = ref.kind == "Secret" and ref.name in _secret_providers(ctx, obj.namespace)
+            if not ctx.partial and not provided:
+                yield Violation(
+                    f'{ref.user} references {ref.kind.lower()} "{ref.name}", which is not in '
+                    "the run",
+                    ref.pointer,
+                )
 
     return run

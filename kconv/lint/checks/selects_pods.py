@@ -2,7 +2,8 @@
 
 Full LabelSelector semantics apply (kconv.lint.selectors): `{}` selects every pod of the
 namespace, a missing selector selects none. policy/v1beta1 PDBs are the exception: there an
-empty selector selected nothing. Nothing is reported when the run is partial.
+empty selector selected nothing (`pdb_selector`, which missing-pod-disruption-budget shares).
+Labels the controllers add to their pods count. Nothing is reported when the run is partial.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from kconv.lint.rule import CheckFn, Violation, check
 from kconv.lint.selectors import (
     describe_label_selector,
     is_empty_label_selector,
+    pdb_selector,
     pods_selected,
+    pods_selected_by,
 )
 from kconv.model.k8s import K8sObject
 
@@ -32,14 +35,13 @@ def pdb_selects_pods(params: Mapping[str, Any]) -> CheckFn:
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         if ctx.partial:
             return
-        selector = obj.get("/spec/selector")
-        legacy_empty = obj.api_version == "policy/v1beta1" and is_empty_label_selector(selector)
-        if legacy_empty or not pods_selected(ctx, obj.namespace, selector):
+        if not pods_selected_by(ctx, obj):
+            selector = obj.get("/spec/selector")
             pointer = "/spec/selector" if obj.has("/spec/selector") else "/spec"
-            yield Violation(
-                f'poddisruptionbudget "{obj.name}" selects no pods ({_describe(selector)})',
-                pointer,
-            )
+            shown = _describe(selector)
+            if pdb_selector(obj) is None and selector is not None:
+                shown += f"; in {obj.api_version} an empty selector selects none"
+            yield Violation(f'poddisruptionbudget "{obj.name}" selects no pods ({shown})', pointer)
 
     return run
 
@@ -52,7 +54,7 @@ def networkpolicy_selects_pods(params: Mapping[str, Any]) -> CheckFn:
         selector = obj.get("/spec/podSelector")
         if ctx.partial or selector is None or is_empty_label_selector(selector):
             return
-        if not pods_selected(ctx, obj.namespace, selector):
+        if not pods_selected_by(ctx, obj):
             yield Violation(
                 f'networkpolicy "{obj.name}" selects no pods ({_describe(selector)})',
                 "/spec/podSelector",
