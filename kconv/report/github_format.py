@@ -1,7 +1,9 @@
 """The `github` format: GitHub Actions workflow commands, one annotation per finding.
 
 `::error file=k8s/app.yaml,line=12,col=9,title=KC101 privileged-container::message`
-(warnings become `::warning`, infos `::notice`).
+(warnings become `::warning`, infos `::notice`). Line breaks are percent-encoded (the runner
+decodes them back); other characters that are not printable are escaped like `\\x1b`
+(kconv.report.escape), so manifest text sends no control codes to the job log.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kconv.lint.rule import Finding, Severity
+from kconv.report.escape import printable
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -18,7 +21,7 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

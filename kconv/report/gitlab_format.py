@@ -3,8 +3,11 @@
 A JSON array with one entry per finding: `description`, `check_name`, `fingerprint`,
 `severity` (error -> major, warning -> minor, info -> info) and `location.path` relative to
 the repository root with `location.lines.begin`. The fingerprint hashes the rule, the file,
-the object and the message but not the line, so GitLab keeps recognising a finding when lines
-above it move; identical findings get an occurrence number to stay unique.
+the object and the message, but no position: not the finding's line, and not the positions
+some messages name (KC302's "first at line 13", KC305's "already defined at a.yaml:1:1",
+KC002's "line 6, column 3"), so GitLab keeps recognising a finding when lines above it move.
+Findings left alike (say, a variable defined three times: two findings "first at line 13")
+get their occurrence number in that file, in order, to stay unique.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +54,21 @@ def _subject(finding: Finding) -> str:
     return f"{finding.kind} {name}"
 
 
+# positions that messages name: "line 13", "column 3", "byte 76", "a.yaml:1:1" (file:line:col)
+_POSITIONS = re.compile(r"\b(line|column|byte) [0-9]+\b|(?<=\S):[0-9]+:[0-9]+\b")
+
+
+def _unplaced(message: str) -> str:
+    """`message` without the positions it names (a line, column or offset in a file)."""
+    # most messages name no position: four substring tests cost less than one regex search
+    if ":" in message or "line " in message or "column " in message or "byte " in message:
+        return _POSITIONS.sub(lambda match: match.group(1) or "", message)
+    return message
+
+
 def _fingerprint(finding: Finding, path: str, seen: dict[str, int]) -> str:
-    identity = "\x1f".join((finding.rule, path, _subject(finding), finding.message))
+    message = _unplaced(finding.message)
+    identity = "\x1f".join((finding.rule, path, _subject(finding), message))
     # surrogateescape: a file name that is not UTF-8 is hashed as its own bytes
     digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
     seen[digest] = seen.get(digest, 0) + 1

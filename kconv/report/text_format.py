@@ -1,5 +1,7 @@
 """The `text` format: findings grouped by file, one `file:line:col: severity rule message` line
-each, and a summary line. Colour only when asked (the CLI asks on a terminal without NO_COLOR)."""
+each, and a summary line. Colour only when asked (the CLI asks on a terminal without NO_COLOR).
+Characters of messages and file names that are not printable are escaped (kconv.report.escape),
+so a finding is always one line and manifest text never reaches the terminal as control codes."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kconv.lint.rule import Finding, Severity
+from kconv.report.escape import escape
 
 if TYPE_CHECKING:
     from kconv.lint.engine import LintResult
@@ -21,9 +24,12 @@ def _paint(text: str, code: str, color: bool) -> str:
 def format_finding(finding: Finding, *, color: bool = False) -> str:
     """`file:line:col: severity KC101 message (rule-name)`."""
     severity = _paint(str(finding.severity), _COLORS[finding.severity], color)
-    where = _paint(str(finding.location), "1", color)
+    where, message = str(finding.location), finding.message
+    if not (where.isprintable() and message.isprintable()):  # rare: no call in the common case
+        where, message = escape(where), escape(message)
+    where = _paint(where, "1", color)
     rule = _paint(finding.rule, "2", color) if color else finding.rule
-    return f"{where}: {severity} {rule} {finding.message} ({finding.name})"
+    return f"{where}: {severity} {rule} {message} ({finding.name})"
 
 
 def _plural(count: int, word: str) -> str:

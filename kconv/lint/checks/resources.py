@@ -3,8 +3,10 @@
 A request is set when written, or when only the limit is (the API server then defaults the
 request to the limit).
 
-A LimitRange of the run in the same namespace that sets container defaults for the resource
-(`defaultRequest`, or `default`, which also serves as the request) counts as setting them.
+A LimitRange of the run in the same namespace that gives containers defaults for the resource
+counts as setting them. Its defaults are those the API server fills in when it stores the
+LimitRange (SetDefaults_LimitRangeItem, type Container): a missing `default` (limit) is `max`,
+and a missing `defaultRequest` is the `default` so found, else `min`.
 """
 
 from __future__ import annotations
@@ -34,11 +36,31 @@ PARAMS = {
 }
 
 
-def _is_set(section: Any, resource: str) -> bool:
-    if not isinstance(section, dict):
-        return False
-    value = section.get(resource)
+def _value(section: Any, resource: str) -> Any:
+    """The value `section` (a resource list) gives `resource`, None when it has none."""
+    return section.get(resource) if isinstance(section, dict) else None
+
+
+def _given(value: Any) -> bool:
+    """Does a quantity count as set? (Missing, empty and zero do not.)"""
     return value not in (None, "", 0, "0")
+
+
+def _is_set(section: Any, resource: str) -> bool:
+    return _given(_value(section, resource))
+
+
+def _item_defaults(item: dict[str, Any], resource: str) -> tuple[Any, Any]:
+    """The (default request, default limit) of a Container LimitRange item for `resource`, once
+    the API server has filled in `default` from `max` and `defaultRequest` from `default`, then
+    from `min`."""
+    limit = _value(item.get("default"), resource)
+    if limit is None:
+        limit = _value(item.get("max"), resource)
+    request = _value(item.get("defaultRequest"), resource)
+    if request is None:
+        request = limit if limit is not None else _value(item.get("min"), resource)
+    return request, limit
 
 
 def _limit_range_defaults(ctx: LintContext, namespace: str | None, resource: str) -> set[str]:
@@ -49,10 +71,11 @@ def _limit_range_defaults(ctx: LintContext, namespace: str | None, resource: str
         for item in limits if isinstance(limits, list) else ():
             if not isinstance(item, dict) or item.get("type", "Container") != "Container":
                 continue
-            if _is_set(item.get("default"), resource):
-                covered.update(("requests", "limits"))
-            if _is_set(item.get("defaultRequest"), resource):
+            request, limit = _item_defaults(item, resource)
+            if _given(request):
                 covered.add("requests")
+            if _given(limit):
+                covered.add("limits")
     return covered
 
 
