@@ -292,3 +292,25 @@ def test_svg_without_graphviz_is_a_clear_exit_2(
     assert out == ""
     assert err.startswith("kconv: error: the svg format needs Graphviz's `dot` program")
     assert "install graphviz" in err
+
+
+def test_selections_are_those_the_rules_see(tmp_path: Path) -> None:
+    """A v1beta1 PDB's empty selector selects nothing; a Service selecting a StatefulSet's
+    pod-name label (added by the controller) selects the StatefulSet."""
+    (tmp_path / "all.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: kafka}\n"
+        "spec:\n  replicas: 3\n  serviceName: kafka\n  selector: {matchLabels: {app: kafka}}\n"
+        "  template:\n    metadata: {labels: {app: kafka}}\n"
+        "    spec: {containers: [{name: k, image: 'kafka:3'}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: kafka-0}\n"
+        "spec: {selector: {statefulset.kubernetes.io/pod-name: kafka-0}, ports: [{port: 9094}]}\n"
+        "---\napiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: old}\n"
+        "spec: {minAvailable: 1, selector: {}}\n"
+    )
+    graph = build_graph(load_paths([str(tmp_path / "all.yaml")]).objects)
+    edges = {(edge.source, edge.target, edge.broken) for edge in graph.edges}
+    assert ("Service//kafka-0", "StatefulSet//kafka", False) in edges
+    assert not any(
+        source == "PodDisruptionBudget//old" and not broken for source, _, broken in edges
+    )
+    assert any("PodDisruptionBudget old selects no pods" in str(item) for item in graph.broken)

@@ -12,8 +12,7 @@ from kconv.lint.context import LintContext
 from kconv.lint.selectors import (
     is_valid_label_selector,
     label_value,
-    pods_selected,
-    pods_selected_by_map,
+    pods_selected_by,
     service_selector,
 )
 from kconv.model.k8s import K8sObject
@@ -154,7 +153,7 @@ class _Builder:
         elif kind == "Service":
             selector = service_selector(obj)
             if selector is not None:
-                pods = pods_selected_by_map(self.ctx, obj.namespace, selector)
+                pods = pods_selected_by(self.ctx, obj)
                 self.selects(
                     obj, [p.owner for p in pods], map_selector_text(selector), "/spec/selector"
                 )
@@ -166,7 +165,8 @@ class _Builder:
             field = "/spec/podSelector" if kind == "NetworkPolicy" else "/spec/selector"
             selector = obj.get(field)
             if selector is not None:
-                pods = pods_selected(self.ctx, obj.namespace, selector)
+                # as the rules see it (a policy/v1beta1 PDB's empty selector selects nothing)
+                pods = pods_selected_by(self.ctx, obj)
                 self.selects(obj, [p.owner for p in pods], label_selector_text(selector), field)
 
     def reference(self, obj: K8sObject, reference: Reference, verb: str) -> None:
