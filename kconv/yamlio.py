@@ -100,10 +100,18 @@ def _yaml12() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pat
 
 
 class Limits(NamedTuple):
-    """Guards against hostile input. Both are per document."""
+    """Guards against hostile input. Both are per document; `max_depth` at most
+    MAX_DEPTH_LIMIT."""
 
     max_depth: int = 256
     max_nodes: int = 1_000_000
+
+
+# libyaml's composer recurses in C once per nesting level, and about 30,000 levels overflow
+# the stack (the process dies) before `_Builder` can refuse the document. A text that might
+# nest deeper than the limit is measured first with the scanner, which does not recurse
+# (`_check_nesting`); the limit itself is capped so that what passes composes safely.
+MAX_DEPTH_LIMIT = 5_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -116,6 +124,8 @@ def set_default_limits(limits: Limits) -> None:
     global _default_limits
     if limits.max_depth < 1 or limits.max_nodes < 1:
         raise ValueError("YAML limits must be at least 1")
+    if limits.max_depth > MAX_DEPTH_LIMIT:
+        raise ValueError(f"the YAML depth limit is at most {MAX_DEPTH_LIMIT}")
     _default_limits = limits
 
 
@@ -282,6 +292,7 @@ def _load_documents(
     needed = limits.max_depth * 3 + 400
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
+    _check_nesting(text, filename, min(limits.max_depth, MAX_DEPTH_LIMIT))
     documents: list[Document] = []
     loader = _Loader(text)
     loader.resolve = _resolve
@@ -313,6 +324,78 @@ def _load_documents(
         if len(text) > _RESOLVE_CACHE_TEXT_LIMIT:
             _resolve.cache_clear()
     return documents
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_OPENING = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+@lru_cache(maxsize=4)
+def _deep_indent(limit: int) -> re.Pattern[str]:
+    """`limit` indentation or `- `/`? ` indicators: only block nesting that deep needs a line
+    that starts so (each level is further to the right). Searched after a line break (a
+    quarter of the time of `^` with MULTILINE); `match` tries the first line."""
+    return re.compile(rf"\n?[ \t?-]{{{limit}}}")
+
+
+@lru_cache(maxsize=4)
+def _deep_line(limit: int) -> re.Pattern[str]:
+    return re.compile(rf"\n[ \t?-]{{{limit}}}")
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep the brackets of `text` nest, counting those inside strings too (an upper
+    bound of its flow nesting)."""
+    depth = deepest = 0
+    for char in _NOT_BRACKET.sub("", text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _check_nesting(text: str, filename: str, limit: int) -> None:
+    """Raise InputError when the collections of `text` nest deeper than `limit`, before
+    libyaml composes it (see MAX_DEPTH_LIMIT). Two cheap bounds clear almost every text
+    (block and flow nesting each within the limit, so composing needs at most twice the
+    limit); the others are measured token by token."""
+    if len(text) <= limit:  # every level takes a character at least
+        return
+    deep_indent = _deep_indent(limit)
+    flow = text.count("[") + text.count("{")
+    if (
+        (flow <= limit or _bracket_depth(text) <= limit)
+        and not deep_indent.match(text)
+        and not _deep_line(limit).search(text)
+    ):
+        return
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > limit:
+                    mark = token.start_mark
+                    raise InputError(
+                        f"nesting deeper than {limit} levels (the limit: --max-yaml-depth)",
+                        Location(filename, mark.line + 1, mark.column + 1),
+                    )
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML: parsing reports it where it stops
+    finally:
+        loader.dispose()
 
 
 def in_scalars(text: str, places: Sequence[tuple[int, int]]) -> list[bool]:

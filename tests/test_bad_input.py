@@ -17,6 +17,7 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +192,18 @@ def _deep_block_nesting(directory: Path) -> Path:
     return path
 
 
+def _very_deep(name: str, start: str, opening: str, closing: str) -> Callable[[Path], Path]:
+    """Nesting deep enough (50,000 levels, under 300 KB) to overflow the C stack of libyaml's
+    composer if it ever reached it: the process would die with no message."""
+
+    def make(directory: Path) -> Path:
+        path = directory / f"{name}.yaml"
+        path.write_text(start + opening * 50_000 + "x" + closing * 50_000 + "\n")
+        return path
+
+    return make
+
+
 def _many_documents(directory: Path) -> Path:
     path = directory / "many-documents.yaml"
     doc = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m%d}\n---\n"
@@ -230,6 +243,10 @@ GENERATED = {
     "huge-scalar": (_huge_scalar, {0, 1}),
     "deep-nesting": (_deep_nesting, {1}),
     "deep-block-nesting": (_deep_block_nesting, {1}),
+    "very-deep-flow-sequences": (_very_deep("very-deep-flow-sequences", "a: ", "[", "]"), {1}),
+    "very-deep-flow-mappings": (_very_deep("very-deep-flow-mappings", "a: ", "{a: ", "}"), {1}),
+    # `- - - x`: block sequences, each a column further right
+    "very-deep-block-sequences": (_very_deep("very-deep-block-sequences", "", "- ", ""), {1}),
     "many-documents": (_many_documents, {0, 1}),
     "long-key": (_long_key, {0, 1}),
     "broken-symlink": (_broken_symlink, {1, 2}),

@@ -84,3 +84,12 @@ def test_a_bad_limit_is_a_usage_error(option: str, value: str) -> None:
 def test_the_library_refuses_limits_below_one() -> None:
     with pytest.raises(ValueError):
         yamlio.set_default_limits(yamlio.Limits(max_depth=0))
+
+
+def test_the_depth_limit_stays_where_libyaml_composes_safely() -> None:
+    """Above MAX_DEPTH_LIMIT, a document that passes the limit could overflow the C stack."""
+    code, output = _run(["--max-yaml-depth", str(yamlio.MAX_DEPTH_LIMIT + 1), "rules"])
+    assert code == 2 and "--max-yaml-depth" in output
+    assert _run(["--max-yaml-depth", str(yamlio.MAX_DEPTH_LIMIT), "rules"])[0] == 0
+    with pytest.raises(ValueError, match="at most"):
+        yamlio.set_default_limits(yamlio.Limits(max_depth=yamlio.MAX_DEPTH_LIMIT + 1))

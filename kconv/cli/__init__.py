@@ -97,10 +97,10 @@ def _not_yet(name: str) -> click.Command:
 )
 @click.option(
     "--max-yaml-depth",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=5000),
     envvar="KCONV_MAX_YAML_DEPTH",
     metavar="N",
-    help="Refuse a YAML document nested deeper than N levels (default 256).",
+    help="Refuse a YAML document nested deeper than N levels (default 256, at most 5000).",
 )
 @click.pass_context
 def cli(
