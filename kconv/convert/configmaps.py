@@ -196,7 +196,7 @@ def mount_secrets(build: ServiceBuild) -> list[dict[str, Any]]:
         else:
             labels = shared_labels(build.project)
             build.objects.append(secret(object_name, build.namespace, labels, {key: data}))
-        volume_name = child_name("secret", object_name)
+        volume_name = build.generated_volume_name(child_name("secret", object_name))
         source: dict[str, Any] = {"secretName": object_name}
         if reference.mode is not None:
             source["defaultMode"] = reference.mode
@@ -244,7 +244,7 @@ def mount_configs(build: ServiceBuild) -> list[dict[str, Any]]:
                 except UnicodeDecodeError:
                     body = config_map(object_name, build.namespace, labels, {}, {key: data})
             build.objects.append(body)
-        volume_name = child_name("config", object_name)
+        volume_name = build.generated_volume_name(child_name("config", object_name))
         source: dict[str, Any] = {"secretName" if sensitive else "name": object_name}
         if reference.mode is not None:
             source["defaultMode"] = reference.mode

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kconv.convert import labels as labels_mod
+from kconv.convert.names import NameRegistry, child_name, dns_label
 from kconv.convert.notes import Notes
 from kconv.convert.options import ConvertOptions
 from kconv.convert.settings import ServiceSettings
@@ -29,6 +30,7 @@ class ServiceBuild:
     claim_templates: list[dict[str, Any]] = field(default_factory=list)
     handled: set[str] = field(default_factory=set)  # compose keys that were mapped
     single_writer_claims: bool = False  # a ReadWriteOnce PVC is mounted (Recreate strategy)
+    names: NameRegistry = field(default_factory=NameRegistry)  # shared by the project's builds
 
     @property
     def namespace(self) -> str | None:
@@ -53,6 +55,20 @@ class ServiceBuild:
 
     def metadata(self, name: str | None = None, **extra: Any) -> dict[str, Any]:
         return labels_mod.metadata(name or self.name, self.namespace, self.labels, **extra)
+
+    def generated_volume_name(self, wanted: str) -> str:
+        """`wanted` for a pod volume kconv names itself (`dshm`, `tmpfs-0`...), or `wanted-2`,
+        `wanted-3`... when one of the service's named volumes already takes that name."""
+        taken = {
+            dns_label(mount.source)
+            for mount in self.service.volumes
+            if mount.type == "volume" and mount.source
+        }
+        name, number = wanted, 1
+        while name in taken:
+            number += 1
+            name = child_name(wanted, str(number))
+        return name
 
     def add_volume(self, volume: dict[str, Any]) -> None:
         if all(existing["name"] != volume["name"] for existing in self.volumes):

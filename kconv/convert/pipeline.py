@@ -164,7 +164,9 @@ def _convert(project: Project, options: ConvertOptions) -> ConvertResult:
             "service", _name(service, settings.get("name")), service.name, service.origin
         )
         kind = workload_kind(service, settings, options)
-        builds[service.name] = ServiceBuild(project, service, options, settings, name, kind, notes)
+        builds[service.name] = ServiceBuild(
+            project, service, options, settings, name, kind, notes, names=registry
+        )
     guests_last = sorted(
         builds.values(),
         key=lambda b: str(b.service.raw.get("network_mode") or "").startswith("service:"),

@@ -135,6 +135,38 @@ def pod_security(build: ServiceBuild) -> dict[str, Any]:
     return context
 
 
+def _command_line(build: ServiceBuild) -> dict[str, list[str]]:
+    """`command` and `args` from `entrypoint` and `command`. An empty list means "none" in
+    compose but "the image's" in Kubernetes: an empty entrypoint makes `command` the whole
+    command line; what Kubernetes cannot say without knowing the image is warned about."""
+    entrypoint, command = build.service.entrypoint, build.service.command
+    if entrypoint is not None:
+        build.handled.add("entrypoint")
+    if command is not None:
+        build.handled.add("command")
+    if entrypoint == () and not command:
+        build.warn(
+            "entrypoint",
+            "an empty entrypoint without a command runs the image's CMD as the command line, "
+            "which Kubernetes cannot say without knowing the image: the image's ENTRYPOINT "
+            "still runs; set `command` to the full command line",
+        )
+    elif command == () and not entrypoint:
+        build.warn(
+            "command",
+            "an empty command runs the image's ENTRYPOINT without its CMD, which Kubernetes "
+            "cannot say without knowing the image: the image's CMD still runs; set "
+            "`entrypoint` to the full command line",
+        )
+    out: dict[str, list[str]] = {}
+    if entrypoint:
+        out["command"] = [kubernetes_literal(a) for a in entrypoint]
+    if command:  # after an empty entrypoint, the command is the whole command line
+        field = "command" if entrypoint == () else "args"
+        out[field] = [kubernetes_literal(a) for a in command]
+    return out
+
+
 def _main_container(build: ServiceBuild) -> dict[str, Any]:
     service = build.service
     raw = service.raw
@@ -151,12 +183,7 @@ def _main_container(build: ServiceBuild) -> dict[str, Any]:
         )
     if service.build is not None:
         build.handled.add("build")
-    if service.entrypoint is not None:
-        build.handled.add("entrypoint")
-        container["command"] = [kubernetes_literal(a) for a in service.entrypoint]
-    if service.command is not None:
-        build.handled.add("command")
-        container["args"] = [kubernetes_literal(a) for a in service.command]
+    container.update(_command_line(build))
     if raw.get("working_dir"):
         build.handled.add("working_dir")
         container["workingDir"] = str(raw["working_dir"])
@@ -351,6 +378,23 @@ def _namespaces(build: ServiceBuild, spec: dict[str, Any]) -> None:
             build.warn("network_mode", f"network_mode {mode!r} has no equivalent; left out")
 
 
+def _host_names(build: ServiceBuild, spec: dict[str, Any]) -> None:
+    """`hostname` and `domainname` as the pod's `hostname` and `subdomain` (DNS labels);
+    a value that had to change is noted."""
+    for key, field in (("hostname", "hostname"), ("domainname", "subdomain")):
+        value = build.service.raw.get(key)
+        if not value:
+            continue
+        build.handled.add(key)
+        spec[field] = dns_label(str(value))
+        if spec[field] != str(value):
+            build.info(
+                key,
+                f"{key} {str(value)!r} becomes the pod {field} {spec[field]!r} "
+                "(a DNS label: lower case, no dots, at most 63 characters)",
+            )
+
+
 def pod_spec(build: ServiceBuild, restart_policy: str | None) -> dict[str, Any]:
     """The pod template's spec; `build.volumes` is filled while the container is built."""
     raw = build.service.raw
@@ -378,12 +422,7 @@ def pod_spec(build: ServiceBuild, restart_policy: str | None) -> dict[str, Any]:
     secret = build.settings.get("image_pull_secret")
     if secret:
         spec["imagePullSecrets"] = [{"name": secret}]
-    if raw.get("hostname"):
-        build.handled.add("hostname")
-        spec["hostname"] = dns_label(str(raw["hostname"]))
-    if raw.get("domainname"):
-        build.handled.add("domainname")
-        spec["subdomain"] = dns_label(str(raw["domainname"]))
+    _host_names(build, spec)
     aliases = _host_aliases(build)
     if aliases:
         spec["hostAliases"] = aliases

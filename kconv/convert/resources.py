@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kconv.convert.context import ServiceBuild
@@ -21,20 +22,36 @@ def _amounts(build: ServiceBuild, spec: ResourceSpec | None, gpus: bool) -> dict
     if spec.pids:
         build.warn("deploy", "a pids limit has no per-container equivalent; left out")
     if gpus:
-        count = 0
-        for device in spec.devices:
-            capabilities = device.get("capabilities") or []
-            flat = {
-                c for group in capabilities for c in (group if isinstance(group, list) else [group])
-            }
-            if "gpu" in flat:
-                wanted = device.get("count", 1)
-                count += 1 if wanted == "all" else int(wanted)
-                if wanted == "all":
-                    build.warn("deploy", "GPU count 'all' becomes 1 nvidia.com/gpu")
+        count = sum(_gpu_count(build, device) for device in spec.devices)
         if count:
             out["nvidia.com/gpu"] = count
     return out
+
+
+def _gpu_count(build: ServiceBuild, device: Mapping[str, Any]) -> int:
+    """How many GPUs a device reservation asks for (0 and a warning: not a GPU)."""
+    capabilities = device.get("capabilities") or []
+    flat = {c for group in capabilities for c in (group if isinstance(group, list) else [group])}
+    if "gpu" not in flat:
+        build.warn(
+            "deploy",
+            f"device reservation with capabilities {sorted(map(str, flat))} has no Kubernetes "
+            "resource kconv knows; left out (request the device plugin's resource by hand)",
+        )
+        return 0
+    ids = device.get("device_ids") or []
+    if ids:
+        build.warn(
+            "deploy",
+            f"GPU device_ids {[str(i) for i in ids]} become {len(ids)} nvidia.com/gpu: "
+            "Kubernetes cannot pin specific devices",
+        )
+        return len(ids)
+    wanted = device.get("count", 1)
+    if wanted == "all":
+        build.warn("deploy", "GPU count 'all' becomes 1 nvidia.com/gpu")
+        return 1
+    return int(wanted)
 
 
 def resources(build: ServiceBuild) -> dict[str, Any]:

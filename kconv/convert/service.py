@@ -32,12 +32,13 @@ def service_ports(build: ServiceBuild) -> list[dict[str, Any]]:
     return out
 
 
-def _name_origin(build: ServiceBuild) -> Location:
-    """Where the name of a service's objects was chosen: x-kconv, a label, or the service key."""
-    if build.settings.get("name") is None:
+def _setting_origin(build: ServiceBuild, key: str) -> Location:
+    """Where a setting (`name`, `service_type`) was chosen: x-kconv, a label, or (not set, or
+    set by a flag) the service key."""
+    if build.settings.get(key) is None:
         return build.service.origin
     block = build.service.extensions.get(EXTENSION)
-    return build.where(EXTENSION if isinstance(block, dict) and "name" in block else "labels")
+    return build.where(EXTENSION if isinstance(block, dict) and key in block else "labels")
 
 
 def _check_name(build: ServiceBuild) -> None:
@@ -46,8 +47,18 @@ def _check_name(build: ServiceBuild) -> None:
         raise InputError(
             f"service {build.service.name!r}: {build.name!r} cannot name a Kubernetes Service "
             "(it must start with a letter); rename the service or set x-kconv.name",
-            _name_origin(build),
+            _setting_origin(build, "name"),
         )
+
+
+def _note_headless(build: ServiceBuild, wanted: str) -> None:
+    """Warn that a StatefulSet's Service stays headless whatever type was asked for."""
+    build.notes.warn(
+        f"service {build.service.name!r}: service type {wanted} is not applied: the "
+        "governing Service of a StatefulSet must be headless (clusterIP: None); add a second "
+        f"{wanted} Service with the same selector for access from outside",
+        _setting_origin(build, "service_type"),
+    )
 
 
 def service(build: ServiceBuild, selector: dict[str, str]) -> dict[str, Any] | None:
@@ -60,6 +71,8 @@ def service(build: ServiceBuild, selector: dict[str, str]) -> dict[str, Any] | N
             build.info("image", "no ports or expose: no Service is created")
         return None
     _check_name(build)
+    if build.kind == "StatefulSet" and wanted not in ("ClusterIP", "Headless"):
+        _note_headless(build, wanted)
     spec: dict[str, Any] = {}
     kind_of_service = "ClusterIP" if headless else wanted
     if kind_of_service != "ClusterIP":

@@ -81,8 +81,29 @@ def _claim_spec(build: ServiceBuild, mount: Mount) -> tuple[str, dict[str, Any]]
     return access, spec
 
 
+def _note_driver(build: ServiceBuild, source: str) -> None:
+    """Warn that a volume's `driver` / `driver_opts` (NFS, CIFS, a plugin) are not carried over."""
+    resource = build.project.volumes.get(source)
+    if resource is None:
+        return
+    driver, options = resource.raw.get("driver"), resource.raw.get("driver_opts") or {}
+    if not options and driver in (None, "local"):
+        return
+    parts = [f"driver {driver!r}"] if driver not in (None, "local") else []
+    if options:
+        parts.append(f"driver_opts ({', '.join(sorted(str(key) for key in options))})")
+    build.notes.warn(
+        f"volume {source!r}: its {' and '.join(parts)} are not carried over: Kubernetes "
+        "storage comes from a StorageClass or a PersistentVolume; provide this storage there "
+        "(x-kconv.storage_class, or a PersistentVolume the claim binds to)",
+        resource.origin,
+    )
+
+
 def _named_volume(build: ServiceBuild, mount: Mount, mode: str) -> str:
-    name = dns_label(mount.source or "")
+    source = mount.source or ""
+    name = build.names.claim("volume", dns_label(source), source, mount.origin)
+    _note_driver(build, source)
     if mode == "emptyDir":
         build.add_volume({"name": name, "emptyDir": {}})
         build.notes.warn(
@@ -150,10 +171,11 @@ def _project_file(build: ServiceBuild, mount: Mount, source: str) -> tuple[str, 
         )
     sensitive = any(file_is_secret(entry, data) for entry, data in contents.items())
     keys = {entry: entry.replace(" ", "-") for entry in contents}
+    volume_name = build.generated_volume_name(object_name)
     if sensitive:
         data = {keys[entry]: value for entry, value in contents.items()}
         build.objects.append(secret(object_name, build.namespace, build.labels, data))
-        build.add_volume({"name": object_name, "secret": {"secretName": object_name}})
+        build.add_volume({"name": volume_name, "secret": {"secretName": object_name}})
         build.notes.info(
             f"bind mount {relative!r} looks secret: it becomes the Secret {object_name!r}",
             mount.origin,
@@ -167,14 +189,14 @@ def _project_file(build: ServiceBuild, mount: Mount, source: str) -> tuple[str, 
             except UnicodeDecodeError:
                 binary[keys[entry]] = value
         build.objects.append(config_map(object_name, build.namespace, build.labels, text, binary))
-        build.add_volume({"name": object_name, "configMap": {"name": object_name}})
-    return object_name, (keys[entries[0]] if is_file and entries else None)
+        build.add_volume({"name": volume_name, "configMap": {"name": object_name}})
+    return volume_name, (keys[entries[0]] if is_file and entries else None)
 
 
 def _bind(build: ServiceBuild, mount: Mount, mode: str, index: int) -> tuple[str, str | None]:
     source = mount.source or ""
     if mode == "hostPath":
-        name = f"host-{index}"
+        name = build.generated_volume_name(f"host-{index}")
         build.add_volume({"name": name, "hostPath": {"path": source}})
         build.notes.warn(
             f"bind mount {_shown(build, source)!r} becomes a hostPath volume: "
@@ -188,7 +210,7 @@ def _bind(build: ServiceBuild, mount: Mount, mode: str, index: int) -> tuple[str
     )
     if inside and os.path.exists(source) and mode != "emptyDir" and not tree:
         return _project_file(build, mount, source)
-    name = f"empty-{index}"
+    name = build.generated_volume_name(f"empty-{index}")
     build.add_volume({"name": name, "emptyDir": {}})
     if tree and mode != "emptyDir":
         why = (
@@ -219,7 +241,7 @@ def volume_mounts(build: ServiceBuild) -> list[dict[str, Any]]:
         if mount.type == "volume" and mount.source:
             name = _named_volume(build, mount, mode)
         elif mount.type == "volume":
-            name = f"anonymous-{index}"
+            name = build.generated_volume_name(f"anonymous-{index}")
             build.add_volume({"name": name, "emptyDir": {}})
             build.notes.info(
                 f"anonymous volume at {mount.target} becomes an emptyDir", mount.origin
@@ -228,7 +250,7 @@ def volume_mounts(build: ServiceBuild) -> list[dict[str, Any]]:
             name, file_key = _bind(build, mount, mode, index)
             sub_path = sub_path or file_key
         elif mount.type == "tmpfs":
-            name = f"tmpfs-{index}"
+            name = build.generated_volume_name(f"tmpfs-{index}")
             source: dict[str, Any] = {"medium": "Memory"}
             if mount.tmpfs_size:
                 source["sizeLimit"] = memory(mount.tmpfs_size)
@@ -253,6 +275,7 @@ def volume_mounts(build: ServiceBuild) -> list[dict[str, Any]]:
         source = {"medium": "Memory"}
         if size:
             source["sizeLimit"] = memory(size)
-        build.add_volume({"name": "dshm", "emptyDir": source})
-        mounts.append({"name": "dshm", "mountPath": "/dev/shm"})
+        name = build.generated_volume_name("dshm")
+        build.add_volume({"name": name, "emptyDir": source})
+        mounts.append({"name": name, "mountPath": "/dev/shm"})
     return mounts

@@ -33,6 +33,12 @@ _NODE_KEYS = {
 }
 
 
+def _restart_policy(service: Service) -> tuple[str, str]:
+    """`restart` split into its policy and its `:max-retries` ("on-failure:3" -> "3")."""
+    policy, _, retries = (service.restart or "always").strip('"').partition(":")
+    return policy, retries
+
+
 def restart_condition(service: Service) -> str:
     """The effective restart condition: "always", "on-failure" or "no"."""
     policy = (service.deploy.restart_policy or {}) if service.deploy else {}
@@ -41,10 +47,28 @@ def restart_condition(service: Service) -> str:
         return "no"
     if condition in ("on-failure", "any"):
         return "on-failure" if condition == "on-failure" else "always"
-    restart = (service.restart or "always").strip('"')
+    restart, _ = _restart_policy(service)
     if restart in ("no", "none", "on-failure"):
         return "on-failure" if restart == "on-failure" else "no"
     return "always"
+
+
+def _max_attempts(build: ServiceBuild) -> int | None:
+    """`deploy.restart_policy.max_attempts`, else the N of `restart: on-failure:N`."""
+    deploy = build.service.deploy
+    attempts = (deploy.restart_policy or {}).get("max_attempts") if deploy else None
+    if attempts is not None:
+        return int(attempts)
+    policy, retries = _restart_policy(build.service)
+    if policy != "on-failure" or not retries:
+        return None
+    if retries.isdigit():
+        return int(retries)
+    build.warn(
+        "restart",
+        f"restart {build.service.restart!r}: {retries!r} is not a number of retries; left out",
+    )
+    return None
 
 
 def workload_kind(service: Service, settings: ServiceSettings, options: ConvertOptions) -> str:
@@ -195,6 +219,27 @@ def _note_unmapped_deploy(build: ServiceBuild) -> None:
         build.info("deploy", "deploy.endpoint_mode dnsrr: use a headless Service if you need it")
 
 
+def _job_spec(build: ServiceBuild, condition: str) -> dict[str, Any]:
+    """A Job's `backoffLimit`, and `parallelism`/`completions` for N replicas (N != 1):
+    compose runs that many containers, each to completion."""
+    job: dict[str, Any] = {}
+    replicas = _replicas(build)
+    if replicas != 1:
+        job["parallelism"] = replicas
+        job["completions"] = replicas
+        build.info(
+            "deploy" if build.service.deploy is not None else "restart",
+            f"{replicas} replicas: the Job runs {replicas or 'no'} pods in parallel, each to "
+            f"completion (parallelism and completions {replicas})",
+        )
+    backoff = build.settings.get("backoff_limit", _max_attempts(build))
+    if backoff is None and condition == "no":
+        backoff = 0
+    if backoff is not None:
+        job["backoffLimit"] = int(backoff)
+    return job
+
+
 def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str, Any]:
     """The workload object of a service (its pod spec fills build.objects as a side effect)."""
     kind = build.kind
@@ -236,13 +281,7 @@ def workload(build: ServiceBuild, extra_pod_labels: dict[str, str]) -> dict[str,
         if strategy:
             spec["strategy"] = strategy
     if job_like:
-        attempts = (deploy.restart_policy or {}).get("max_attempts") if deploy else None
-        backoff = build.settings.get("backoff_limit", attempts)
-        if backoff is None and condition == "no":
-            backoff = 0
-        job: dict[str, Any] = {}
-        if backoff is not None:
-            job["backoffLimit"] = int(backoff)
+        job = _job_spec(build, condition)
         job["template"] = template
         if kind == "CronJob":
             spec["schedule"] = build.settings.get("schedule") or "@daily"
