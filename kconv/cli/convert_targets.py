@@ -48,6 +48,7 @@ def emit_target(
         removed = prune_directory(paths, directory, fmt, dry_run=dry_run)
     else:
         paths = helm_mod.write_chart(objects, directory, project, force=force, dry_run=dry_run)
+        removed = helm_mod.prune_chart(paths, directory, dry_run=dry_run)
     report_written(paths, removed, directory, dry_run, quiet)
 
 

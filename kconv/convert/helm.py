@@ -357,7 +357,7 @@ def write_chart(
     if dry_run:
         return [path for path, _ in planned]
     try:
-        os.makedirs(os.path.join(directory, "templates"), exist_ok=True)
+        os.makedirs(templates_dir(directory), exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create directory: {exc.strerror}", Location(directory)) from None
     for path, text in planned:
@@ -365,11 +365,29 @@ def write_chart(
     return [path for path, _ in planned]
 
 
+def templates_dir(directory: str) -> str:
+    """The chart's `templates/` folder, where each object's template is written."""
+    return os.path.join(directory, "templates")
+
+
+def prune_chart(kept: Sequence[str], directory: str, *, dry_run: bool = False) -> list[str]:
+    """Remove the templates kconv wrote in the chart and writes no more (a removed service's),
+    after the new files are written; return their paths (with `dry_run`, only return them)."""
+    return output.prune_directory(kept, templates_dir(directory), dry_run=dry_run)
+
+
 def check_chart(objects: Sequence[dict[str, Any]], directory: str, project: str) -> list[str]:
-    """Unified diffs between the chart that would be written and `directory` (empty: current)."""
+    """Unified diffs between the chart that would be written and `directory` (empty: current).
+
+    Templates kconv wrote but would not write again (a removed service) are reported as
+    deletions, as `prune_chart` would remove them.
+    """
+    planned = _plan(objects, directory, project)
     diffs = []
-    for path, text in _plan(objects, directory, project):
+    for path, text in planned:
         current = output._read_or_none(path)
         if current != text:
             diffs.append(output._diff(path, current, text))
+    for path in output.stale_files([path for path, _ in planned], templates_dir(directory)):
+        diffs.append(output._diff(path, output._read_or_none(path), None))
     return diffs

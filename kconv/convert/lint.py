@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kconv.convert.notes import Note
 from kconv.convert.pipeline import ConvertResult
-from kconv.model.compose import Project
+from kconv.model.compose import Project, Service
 from kconv.model.location import Location
 
 # The compose key that decides what a lint rule (by name) looks at.
@@ -37,15 +37,20 @@ RULE_KEYS = {
 }
 
 
-def _place(project: Project | None, origin: Location, rule_name: str) -> Location:
+def _services_by_origin(project: Project | None) -> dict[Location, list[Service]]:
+    """The services by origin (in order), indexed once per run, not once per finding."""
+    index: dict[Location, list[Service]] = {}
+    for service in project.services.values() if project is not None else ():
+        index.setdefault(service.origin, []).append(service)
+    return index
+
+
+def _place(services: dict[Location, list[Service]], origin: Location, rule_name: str) -> Location:
     """The compose key's location for a finding when the service wrote that key."""
-    if project is None:
-        return origin
-    for service in project.services.values():
-        if service.origin == origin:
-            for key in RULE_KEYS.get(rule_name, ()):
-                if key in service.locations:
-                    return service.locations[key]
+    for service in services.get(origin, ()):
+        for key in RULE_KEYS.get(rule_name, ()):
+            if key in service.locations:
+                return service.locations[key]
     return origin
 
 
@@ -68,10 +73,11 @@ def lint_result(
     for body, origin in zip(result.objects, result.origins):
         origins.setdefault((body["kind"], body["metadata"]["name"]), origin)
     secrets = project.secret_values if project is not None else frozenset()
+    services = _services_by_origin(project)
     notes = []
     for finding in report.findings:
         where = origins.get((finding.kind or "", finding.object_name or ""))
-        where = finding.location if where is None else _place(project, where, finding.name)
+        where = finding.location if where is None else _place(services, where, finding.name)
         subject = f"{finding.kind}/{finding.object_name}" if finding.kind else "output"
         severity = str(getattr(finding.severity, "name", finding.severity)).lower()
         notes.append(

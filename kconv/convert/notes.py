@@ -37,10 +37,16 @@ class Notes:
 
     items: list[Note] = field(default_factory=list)
     secrets: frozenset[str] = frozenset()
+    _seen: set[Note] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen.update(self.items)
 
     def add(self, severity: str, message: str, location: Location) -> None:
+        """Keep the note unless an equal one was already kept (a hash look-up, not a scan)."""
         note = Note(severity, message, location).redacted(self.secrets)
-        if note not in self.items:
+        if note not in self._seen:
+            self._seen.add(note)
             self.items.append(note)
 
     def info(self, message: str, location: Location) -> None:
