@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kconv.compose import discovery
-from kconv.compose.loctree import LocTree, at, child, from_index
+from kconv.compose.loctree import LocTree, at, child, fit, from_index
 from kconv.compose.merge import clean, merge_documents, untag_items
-from kconv.compose.normalize import normalize_service
+from kconv.compose.normalize import DEPENDENCY_DEFAULTS, normalize_service
+from kconv.compose.unicity import enforce_unicity
 from kconv.errors import InputError
 from kconv.model.compose import Project
 from kconv.model.location import Location
@@ -255,13 +256,49 @@ def _declared_name(paths: Sequence[str], context: _Context) -> tuple[str, Locati
 
 
 def load_files(paths: Sequence[str], project_dir: str, context: _Context) -> tuple[dict, LocTree]:
-    """Load every file and merge them in order."""
+    """Load every file, merge them in order, and check the required keys of the result."""
+    from kconv.compose.schema import validate_required
+
     data: dict[str, Any] = {}
     tree: LocTree = (Location(_display(paths[0])), {})
     for path in paths:
         file_data, file_tree = load_file(path, project_dir, context)
         data, tree = merge_documents(data, tree, file_data, file_tree)
-    return data, tree
+    validate_required(data, tree)
+    return apply_defaults(data, tree, project_dir)
+
+
+def apply_defaults(data: dict, tree: LocTree, project_dir: str) -> tuple[dict, LocTree]:
+    """Fill the defaults of partial mappings once every file is merged (as compose-go), so an
+    override or `extends` child that leaves a key out keeps the base's: a `build` without
+    `context` gets the project directory, a `depends_on` entry `condition: service_started`
+    and `required: true`."""
+    services = data.get("services")
+    if not isinstance(services, dict):
+        return data, tree
+    stree = child(tree, "services")
+    out, trees = dict(services), dict(stree[1]) if isinstance(stree[1], dict) else {}
+    for name, service in services.items():
+        if isinstance(service, dict):
+            out[name], trees[name] = _service_defaults(service, child(stree, name), project_dir)
+    data = {**data, "services": out}
+    return data, (tree[0], {**(tree[1] or {}), "services": (stree[0], trees)})
+
+
+def _service_defaults(service: dict, tree: LocTree, project_dir: str) -> tuple[dict, LocTree]:
+    build = service.get("build")
+    if isinstance(build, dict) and "context" not in build:
+        service = {**service, "build": {"context": project_dir, **build}}
+    depends_on = service.get("depends_on")
+    if isinstance(depends_on, dict):
+        service = {
+            **service,
+            "depends_on": {
+                name: {**DEPENDENCY_DEFAULTS, **spec} if isinstance(spec, dict) else spec
+                for name, spec in depends_on.items()
+            },
+        }
+    return service, fit(service, tree)
 
 
 def _parse(path: str, context: _Context) -> tuple[dict, LocTree]:
@@ -319,7 +356,8 @@ def load_file(
     if context.interpolate:
         data = _interpolate(data, tree, context)
     data = _fill_empty(data)
-    validate(data, tree)
+    data, tree = enforce_unicity(data, tree)  # before the schema's uniqueItems, as compose-go
+    validate(data, tree, required=False)  # required keys: once the files are merged
     if "version" in data:
         context.warnings.append(
             f"{at(tree, 'version')}: the top-level `version` is obsolete and ignored"
@@ -349,6 +387,7 @@ def load_file(
     if services or "services" in data:
         data["services"] = normalised
         tree = (tree[0], {**tree[1], "services": (stree[0], trees)})
+        data, tree = enforce_unicity(data, tree)  # long syntax: `80:80` is `{target: 80, ...}`
     data = _resolve_resource_files(data, base_dir)
     data, tree = _untag_directives(data, tree)
     from kconv.compose.extends import resolve_extends

@@ -2,9 +2,10 @@
 
 Mappings merge key by key (the override wins for scalars); sequences append, dropping exact
 duplicates of scalars; `command`, `entrypoint` and `healthcheck.test` are replaced; `ports`,
-`volumes`, `secrets` and `configs` merge entries that share their unique key. `!reset` removes
-a value, `!override` replaces it without merging. Values arrive normalised to long syntax, and
-every merge carries the location trees along.
+`expose`, `volumes`, `secrets` and `configs` merge entries that share their unique key
+(`kconv.compose.unicity`); a `logging` with another driver replaces the whole `logging`.
+`!reset` removes a value, `!override` replaces it without merging. Values arrive normalised
+to long syntax, and every merge carries the location trees along.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from kconv.compose.loctree import LocTree, child
+from kconv.compose.unicity import unique_key
 from kconv.yamlio import Tagged
 
 _REPLACED = {("command",), ("entrypoint",), ("healthcheck", "test")}
-_KEYED = {"ports", "volumes", "secrets", "configs"}
+_KEYED = {"ports", "expose", "volumes", "secrets", "configs"}
 # Sequences whose duplicates are kept when a service extends another (05-services.md).
 _KEEP_DUPLICATES = {"dns", "dns_search", "env_file", "tmpfs"}
 _RESET = object()
@@ -103,6 +105,8 @@ def merge(
     key = _service_key(path)
     if key in _REPLACED:
         return strip_tags(over, over_tree)
+    if key == ("logging",) and _other_driver(base, over):
+        return strip_tags(over, over_tree)
     if isinstance(base, dict) and isinstance(over, dict):
         return _merge_mapping(base, base_tree, over, over_tree, path, extends)
     if isinstance(base, list) and isinstance(over, list):
@@ -119,6 +123,17 @@ def merge_documents(
     """Merge two whole compose documents."""
     value, tree = merge(base, base_tree, over, over_tree)
     return ({} if value is _RESET else value), tree
+
+
+def _other_driver(base: Any, over: Any) -> bool:
+    """Does `over` set a logging driver other than `base`'s? (then it replaces all of
+    `logging`, options included, as compose-go's mergeLogging)"""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return False
+    old, new = base.get("driver"), over.get("driver")
+    if isinstance(new, Tagged):
+        new = new.value
+    return old is not None and new is not None and old != new
 
 
 def _service_key(path: tuple[str, ...]) -> tuple[str, ...]:
@@ -176,22 +191,6 @@ def _merge_sequence(
     return items, (base_tree[0], subs)
 
 
-def unique_key(field: str, item: Any) -> Any:
-    """The merge key of a ports/volumes/secrets/configs entry (long syntax)."""
-    if not isinstance(item, dict):
-        return ("raw", repr(item))
-    if field == "ports":
-        return (
-            item.get("host_ip"),
-            item.get("target"),
-            item.get("published"),
-            item.get("protocol", "tcp"),
-        )
-    if field in ("secrets", "configs"):
-        return item.get("target") or item.get("source")
-    return item.get("target")
-
-
 def _merge_keyed(
     field: str, base: list, base_tree: LocTree, over: list, over_tree: LocTree, path: tuple
 ) -> tuple[list, LocTree]:
@@ -200,7 +199,7 @@ def _merge_keyed(
     positions = {unique_key(field, item): i for i, item in enumerate(items)}
     for index, item in enumerate(over):
         sub = child(over_tree, index)
-        key = unique_key(field, item.value if isinstance(item, Tagged) else item)
+        key = unique_key(field, item)
         if key in positions:
             at = positions[key]
             merged, merged_tree = merge(items[at], subs[at], item, sub, (*path, str(index)))

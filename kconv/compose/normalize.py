@@ -23,6 +23,7 @@ _PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 _PROTOCOLS = ("tcp", "udp", "sctp")
 _BIND_PROPAGATION = {"shared", "rshared", "slave", "rslave", "private", "rprivate"}
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+DEPENDENCY_DEFAULTS = {"condition": "service_started", "required": True}
 
 
 def scalar_text(value: Any) -> str:
@@ -157,7 +158,7 @@ def _build(value: Any, tree: LocTree, base_dir: str) -> tuple[Any, LocTree]:
     if not isinstance(value, dict):
         return value, tree
     value = dict(value)
-    context = value.get("context", ".")
+    context = value.get("context")  # absent: `.` of the project, once files are merged
     tag = None
     if isinstance(context, Tagged):  # `context: !override ../app`: resolved inside its tag
         tag, context = context.tag, context.value
@@ -316,7 +317,7 @@ def _target(value: Any, label: str, where: Any) -> int | str:
 # -- volumes ----------------------------------------------------------------------------------
 
 
-def _split_volume(spec: str) -> list[str]:
+def split_volume(spec: str) -> list[str]:
     """Split `SRC:DST[:MODE]`, keeping Windows drive letters (`C:\\data`) whole."""
     raw = spec.split(":")
     parts: list[str] = []
@@ -343,7 +344,7 @@ def _is_path(source: str) -> bool:
 
 def parse_volume(spec: str, path: str, where: Any, base_dir: str) -> dict[str, Any]:
     """One short-syntax volume as a long-syntax mapping."""
-    parts = _split_volume(spec)
+    parts = split_volume(spec)
     if len(parts) == 1:
         return {"type": "volume", "target": parts[0]}
     if len(parts) > 3 or not parts[1]:
@@ -422,13 +423,12 @@ def _depends_on(value: Any, tree: LocTree) -> tuple[dict, LocTree]:
     if isinstance(value, list):
         for index, item in enumerate(value):
             name = str(item)
-            result[name] = {"condition": "service_started", "required": True}
+            result[name] = dict(DEPENDENCY_DEFAULTS)
             trees[name] = uniform(result[name], child(tree, index)[0])
     elif isinstance(value, dict):
         for name, spec in value.items():
+            # as written: the loader's `apply_defaults` fills the rest after the merge
             entry = dict(spec) if isinstance(spec, dict) else {}
-            entry.setdefault("condition", "service_started")
-            entry.setdefault("required", True)
             result[name] = entry
             trees[name] = fit(entry, child(tree, name))
     return result, (tree[0], trees)

@@ -52,9 +52,64 @@ def untag(value: Any) -> Any:
     return value
 
 
-def validate(data: dict[str, Any], tree: LocTree) -> None:
-    """Raise InputError for the first schema violation (in file order) of a compose file."""
-    errors = list(_validator().iter_errors(untag(data)))
+@cache
+def _structure_validator() -> Any:
+    """The schema's validator with `required` checking nothing (see `validate`)."""
+    import jsonschema
+
+    def anything(*_: Any) -> Any:
+        return iter(())
+
+    validator = _validator()
+    cls = jsonschema.validators.extend(type(validator), {"required": anything})
+    return cls(validator.schema)
+
+
+def validate(data: dict[str, Any], tree: LocTree, *, required: bool = True) -> None:
+    """Raise InputError for the first schema violation (in file order) of a compose file.
+
+    `required=False` leaves out the schema's required keys but those of `include` and
+    `extends` (resolved within the file): one file of several may hold part of a mapping
+    (`depends_on.db: {required: false}`), which `validate_required` checks once the files are
+    merged."""
+    plain = untag(data)
+    if required:
+        _raise_first(list(_validator().iter_errors(plain)), tree)
+        return
+    errors = list(_structure_validator().iter_errors(plain))
+    if not errors and _resolves_in_file(plain):
+        errors = [e for e in _validator().iter_errors(plain) if _resolved_in_file(e)]
+    _raise_first(errors, tree)
+
+
+def _resolves_in_file(data: dict[str, Any]) -> bool:
+    """Does the file have an `include` or `extends`, resolved before any merge?"""
+    services = data.get("services")
+    return "include" in data or (
+        isinstance(services, dict)
+        and any(isinstance(s, dict) and "extends" in s for s in services.values())
+    )
+
+
+def _resolved_in_file(error: Any) -> bool:
+    """Is the error under `include` or a service's `extends` (whose required keys a file
+    needs on its own)?"""
+    path = list(error.absolute_path)
+    return path[:1] == ["include"] or (
+        len(path) >= 3 and path[0] == "services" and path[2] == "extends"
+    )
+
+
+def validate_required(data: dict[str, Any], tree: LocTree) -> None:
+    """Raise InputError for the first required key missing from a merged project."""
+    errors = [
+        e for e in _validator().iter_errors(untag(data)) if _deepest(e).validator == "required"
+    ]
+    _raise_first(errors, tree)
+
+
+def _raise_first(errors: list[Any], tree: LocTree) -> None:
+    """Raise the first of `errors` in file order, counting the others."""
     if not errors:
         return
     located = []
