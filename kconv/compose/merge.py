@@ -4,6 +4,7 @@ Mappings merge key by key (the override wins for scalars); sequences append, dro
 duplicates of scalars; `command`, `entrypoint` and `healthcheck.test` are replaced; `ports`,
 `expose`, `volumes`, `secrets` and `configs` merge entries that share their unique key
 (`kconv.compose.unicity`); a `logging` with another driver replaces the whole `logging`.
+A service's `networks` entry without settings (`networks: [front]`) keeps the earlier one's.
 `!reset` removes a value, `!override` replaces it without merging. Values arrive normalised
 to long syntax, and every merge carries the location trees along.
 """
@@ -103,6 +104,10 @@ def merge(
             return _RESET, over_tree
         return strip_tags(over.value, over_tree)
     key = _service_key(path)
+    if over is None and len(key) == 2 and key[0] == "networks" and isinstance(base, dict):
+        # `networks: [front]` (or `front: null`) names the network and sets nothing: as
+        # compose-go's mergeNetworks, the earlier entry's `aliases`, `ipv4_address`... stay
+        return base, base_tree
     if key in _REPLACED:
         return strip_tags(over, over_tree)
     if key == ("logging",) and _other_driver(base, over):
