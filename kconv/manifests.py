@@ -72,7 +72,9 @@ def discover(paths: Sequence[str]) -> list[str]:
 
     Directories are walked recursively (symlinked directories are not followed, so a symlink
     loop cannot hang the walk) for `*.yaml`, `*.yml` and `*.json`; hidden directories are
-    skipped. A path that does not exist is an InputError. `-` stands for stdin.
+    skipped. A path that does not exist is an InputError. `-` stands for stdin. A file reached
+    twice (`k8s` and `./k8s/`, a relative and an absolute path) is read once, under the name
+    it was first reached by.
     """
     files: list[str] = []
     for path in paths:
@@ -87,11 +89,13 @@ def discover(paths: Sequence[str]) -> list[str]:
             files.extend(sorted(found))
         else:
             files.append(path)
+    here = os.getcwd()
     seen: set[str] = set()
     unique = []
     for file in files:
-        if file not in seen:
-            seen.add(file)
+        key = file if file == "-" else os.path.normpath(os.path.join(here, file))
+        if key not in seen:
+            seen.add(key)
             unique.append(file)
     return unique
 

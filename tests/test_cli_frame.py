@@ -101,3 +101,56 @@ def test_exit_status_follows_the_interpreter(capsys: pytest.CaptureFixture[str])
     assert exit_status(256) == 0  # the status is a byte, as for sys.exit(256)
     assert exit_status("stopped") == 1
     assert capsys.readouterr().err == "stopped\n"
+
+
+POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+    "spec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}\n"
+)
+
+
+def _kconv_with(closed: int, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run kconv with descriptor `closed` (1 or 2) closed, as the shell's `>&-` or `2>&-`;
+    the other is captured."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "kconv", *args],
+        stdout=None if closed == 1 else subprocess.PIPE,
+        stderr=None if closed == 2 else subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),
+        check=False,
+    )
+
+
+def test_closed_output_streams_keep_the_exit_code(tmp_path: Path) -> None:
+    """`>&-` or `2>&-`: no traceback, and the command's own status (findings 1, input 2)."""
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(POD)
+    findings = _kconv_with(1, "lint", str(pod))
+    assert findings.returncode == 1
+    assert b"Traceback" not in findings.stderr and b"internal error" not in findings.stderr
+    missing = _kconv_with(2, "lint", str(tmp_path / "missing.yaml"))
+    assert missing.returncode == 2
+
+
+def test_a_failed_write_to_stdout_is_an_output_error(tmp_path: Path) -> None:
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(POD)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "kconv", "lint", str(pod)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode() == "kconv: error: cannot write the output: No space left on device\n"
+    )
+
+
+def test_debug_shows_the_traceback_and_keeps_exit_code_2(tmp_path: Path) -> None:
+    done = _kconv("--debug", "lint", str(tmp_path / "missing.yaml"))
+    assert done.returncode == 2
+    assert b"Traceback" in done.stderr and b"no such file" in done.stderr

@@ -345,3 +345,30 @@ def test_check_of_a_single_file_and_usage_errors(project: Path) -> None:
     assert invoke("-q", "-o", "all.yaml", "--check").exit_code == 0
     assert invoke("--check").exit_code == 2
     assert invoke("-o", "k8s/", "--check", "--dry-run").exit_code == 2
+
+
+def test_quiet_drops_notes_but_not_the_errors_behind_exit_code_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "compose.yaml").write_text(
+        "services: {web: {image: nginx:1.27, privileged: true, ports: ['80:80']}}\n"
+    )
+    loud = invoke("compose.yaml")
+    quiet = invoke("compose.yaml", "-q")
+    assert loud.exit_code == quiet.exit_code == 1
+    errors = [line for line in loud.stderr.splitlines() if ": error: " in line]
+    assert errors and quiet.stderr.splitlines() == errors  # warnings and infos dropped
+    assert "warning" in loud.stderr
+
+
+@pytest.mark.parametrize("version", ["x", "1", "1.29-rc1", "1.29 "])
+def test_a_bad_kubernetes_version_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "compose.yaml").write_text("services: {web: {image: nginx:1.27}}\n")
+    result = invoke("compose.yaml", "--kubernetes-version", version)
+    assert result.exit_code == 2
+    assert "is not a Kubernetes version such as 1.29" in result.stderr
+    assert result.stdout == ""

@@ -292,3 +292,16 @@ def test_ingress_port_that_the_service_does_not_have_is_a_located_error(tmp_path
     ingress = _one(_objects(_convert(fixed)), "Ingress")
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]
     assert backend["service"]["port"] == {"number": 8080}
+
+
+def test_ingress_class_must_name_an_object(tmp_path: Path) -> None:
+    path = _compose(tmp_path, '    ports: ["8080:80"]')
+    option = _convert(path, "--ingress-class", "Bad Class")
+    assert option.exit_code == 2
+    assert "Invalid value for --ingress-class: 'Bad Class' cannot name an IngressClass" in (
+        option.stderr
+    )
+    fine = _objects(_convert(path, "--ingress-host", "a.example.com", "--ingress-class", "nginx"))
+    assert _one(fine, "Ingress")["spec"]["ingressClassName"] == "nginx"
+    body = '    ports: ["8080:80"]\n    x-kconv: {ingress: {host: a.example.com, class: "Bad_C"}}'
+    _assert_error(_convert(_compose(tmp_path, body)), f"{path}:5:5:", 'ingress.class: "Bad_C"')

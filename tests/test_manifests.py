@@ -146,3 +146,16 @@ def test_kind_groups() -> None:
     assert not kind_matches("Pod", frozenset({"Workload"}))
     assert kind_matches("Service", None)
     assert kind_matches("Service", frozenset({"Service"}))
+
+
+def test_discover_reads_a_file_reached_twice_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`k8s`, `./k8s/`, an absolute path and `k8s//a.yaml` name the same files: each is read
+    once, under its first name (else every object is a duplicate of itself, KC305)."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "a.yaml").write_text("kind: x\n")
+    (tmp_path / "k8s" / "b.yaml").write_text("kind: y\n")
+    monkeypatch.chdir(tmp_path)
+    found = discover(["k8s", "./k8s/", str(tmp_path / "k8s"), "k8s//a.yaml", "-", "-"])
+    assert found == [os.path.join("k8s", "a.yaml"), os.path.join("k8s", "b.yaml"), "-"]

@@ -8,6 +8,7 @@ stderr and exit code 2; `--debug` shows the traceback instead.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -166,10 +167,25 @@ def run() -> None:
     except SystemExit as stop:
         status = exit_status(stop.code)
     for stream in (sys.stdout, sys.stderr):
-        # a closed pipe or stream: nothing more can be written
-        with contextlib.suppress(OSError, ValueError):
+        # a closed pipe or stream (None when the descriptor was closed at start-up): nothing
+        # more can be written
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(status)
+
+
+# what writing standard output can fail with (`> /dev/full`, a dead disk, a closed descriptor)
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EBADF")
+    if hasattr(errno, name)
+)
+
+
+def _say(message: str) -> None:
+    """Print `message` on stderr, unless stderr is closed (the exit code still tells)."""
+    with contextlib.suppress(OSError):
+        click.echo(message, err=True)
 
 
 def exit_status(code: object) -> int:
@@ -201,13 +217,18 @@ def main(argv: list[str] | None = None) -> Any:
         from kconv.errors import KconvError
 
         if debug:
-            raise
+            # the traceback, then the exit code the error has without --debug
+            import traceback
+
+            traceback.print_exc()
+            sys.exit(2)
         if isinstance(exc, KconvError):
-            click.echo(f"kconv: error: {exc}", err=True)
+            _say(f"kconv: error: {exc}")
+        elif isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:  # stdout failed
+            _say(f"kconv: error: cannot write the output: {exc.strerror}")
         else:
-            click.echo(
+            _say(
                 f"kconv: internal error: {type(exc).__name__}: {exc} "
-                "(run with --debug for the traceback and please report it)",
-                err=True,
+                "(run with --debug for the traceback and please report it)"
             )
         sys.exit(2)

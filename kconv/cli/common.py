@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -22,7 +24,8 @@ class KconvClickError(click.ClickException):
         return self.message
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"kconv: error: {self.format_message()}", err=True)
+        with contextlib.suppress(OSError):  # stderr closed: the exit code still says it
+            click.echo(f"kconv: error: {self.format_message()}", err=True)
 
 
 def handle_errors(func: F) -> F:
@@ -39,3 +42,14 @@ def handle_errors(func: F) -> F:
             raise KconvClickError(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
+
+
+def kubernetes_version(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Check `--kubernetes-version` (a click callback, for every command that takes it):
+    `1.29`, `v1.29` or `1.29.3`; anything else is a usage error."""
+    if value is not None and not _VERSION.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a Kubernetes version such as 1.29")
+    return value

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from kconv.cli.common import handle_errors
+from kconv.cli.common import handle_errors, kubernetes_version
 
 _PATH = click.Path(dir_okay=False, allow_dash=True)
 
@@ -108,7 +108,12 @@ def _service_type(ctx: click.Context, param: click.Parameter, value: str | None)
     help="Read interpolation variables from this file instead of <project dir>/.env.",
 )
 @click.option("--no-interpolate", is_flag=True, help="Do not replace ${VARIABLES}.")
-@click.option("--kubernetes-version", metavar="V", help="Target Kubernetes version.")
+@click.option(
+    "--kubernetes-version",
+    metavar="V",
+    callback=kubernetes_version,
+    help="Target Kubernetes version, e.g. 1.29.",
+)
 @click.option("--no-lint", is_flag=True, help="Do not lint the generated manifests.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print conversion notes.")
 @click.option("--force", is_flag=True, help="Overwrite files kconv did not write.")
@@ -183,7 +188,12 @@ def convert_command(
     from kconv.compose.loader import load_project
     from kconv.convert import ConvertOptions, convert
     from kconv.convert import output as output_mod
-    from kconv.convert.names import HOST_HINT, dns_label, is_ingress_host
+    from kconv.convert.names import (
+        HOST_HINT,
+        dns_label,
+        is_ingress_host,
+        is_object_name,
+    )
     from kconv.convert.options import DEFAULT_KUBERNETES_VERSION
     from kconv.convert.quantities import normalise_quantity
 
@@ -215,6 +225,12 @@ def convert_command(
         raise click.BadParameter(
             f"{ingress_host!r} is not a valid host name; use {HOST_HINT}",
             param_hint="--ingress-host",
+        )
+    if ingress_class is not None and not is_object_name(ingress_class):
+        raise click.BadParameter(
+            f"{ingress_class!r} cannot name an IngressClass; use a lower-case DNS name such as "
+            '"nginx"',
+            param_hint="--ingress-class",
         )
     if pvc_request_size is not None and normalise_quantity(pvc_request_size) is None:
         raise click.BadParameter(
@@ -261,7 +277,9 @@ def convert_command(
     if not quiet:
         for warning in getattr(project, "warnings", ()):
             click.echo(f"kconv: warning: {warning}", err=True)
-        for note in notes:
+    for note in notes:
+        # -q drops the notes, not the errors that make the exit code 1
+        if not quiet or note.severity == "error":
             click.echo(str(note), err=True)
     if kustomize or helm:
         from kconv.cli.convert_targets import emit_target

@@ -9,13 +9,12 @@ from typing import Any
 
 import click
 
-from kconv.cli.common import handle_errors
+from kconv.cli.common import handle_errors, kubernetes_version
 from kconv.model.location import Location
 from kconv.report import FORMATS
 
 SCHEMA_RULES = ("KC010", "KC011")
 SCHEMA_RULE = "KC010"
-_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+(\.[0-9]+)?$")
 _KLOG = re.compile(r"^[IWEF][0-9]{4} [0-9:.]+\s+[0-9]+ [^\]]+\] ")  # kubectl's log prefix
 
 
@@ -50,6 +49,7 @@ def _use_color(output: str | None) -> bool:
 @click.option(
     "--kubernetes-version",
     metavar="V",
+    callback=kubernetes_version,
     help="Target Kubernetes version, e.g. 1.29 (schemas, APIs).",
 )
 @click.option(
@@ -133,11 +133,6 @@ def lint_command(
         raise click.UsageError(
             "nothing to lint: pass manifest files or directories, or - to read stdin "
             "(e.g. `kconv lint k8s/` or `helm template . | kconv lint -`)"
-        )
-    if kubernetes_version is not None and not _VERSION.match(kubernetes_version):
-        raise click.BadParameter(
-            f"{kubernetes_version!r} is not a Kubernetes version such as 1.29",
-            param_hint="'--kubernetes-version'",
         )
     config = load_config(config_path)
     shard_spec = _parse_shard(shard)

@@ -12,7 +12,7 @@ from typing import Any
 
 from kconv.convert.cron import HINT as SCHEDULE_HINT
 from kconv.convert.cron import schedule_problem
-from kconv.convert.names import HOST_HINT, is_ingress_host
+from kconv.convert.names import HOST_HINT, is_ingress_host, is_object_name
 from kconv.convert.quantities import parse_duration
 from kconv.errors import InputError
 from kconv.model.location import Location
@@ -135,6 +135,12 @@ def read_kompose_labels(
         elif label == "kompose.service.expose.tls-secret":
             out["tls_secret"] = value
         elif label == "kompose.service.expose.ingress-class-name":
+            if "$" not in value and not is_object_name(value):
+                raise InputError(
+                    f"label {label}: {value!r} cannot name an IngressClass; use a lower-case "
+                    'DNS name such as "nginx"',
+                    where,
+                )
             out["ingress_class"] = value
         elif label == "kompose.service.name_override":
             out["name"] = value

@@ -47,6 +47,11 @@ def is_ingress_host(host: str) -> bool:
     return len(host) <= MAX_HOST and bool(_SUBDOMAIN.match(name)) and not _IPV4.match(name)
 
 
+def is_object_name(name: str) -> bool:
+    """Whether `name` can name an object such as an IngressClass: a DNS-1123 subdomain."""
+    return len(name) <= MAX_HOST and bool(_SUBDOMAIN.match(name))
+
+
 def is_service_name(name: str) -> bool:
     """Whether `name` (a `dns_label` result) is also a DNS-1035 label, as Service names must be."""
     return name[:1].isalpha()

@@ -9,7 +9,7 @@ from typing import Any
 from kconv.convert.cron import HINT as SCHEDULE_HINT
 from kconv.convert.cron import schedule_problem
 from kconv.convert.kompose_labels import read_kompose_labels
-from kconv.convert.names import HOST_HINT, is_ingress_host
+from kconv.convert.names import HOST_HINT, is_ingress_host, is_object_name
 from kconv.errors import ConfigError
 from kconv.model.compose import Resource, Service
 from kconv.model.location import Location
@@ -54,6 +54,13 @@ def _check_values(own: Mapping[str, Any], where: Location) -> None:
         raise ConfigError(
             f'{EXTENSION}.schedule: "{schedule}" is not a CronJob schedule: {problem}; '
             f"use {SCHEDULE_HINT}",
+            where,
+        )
+    ingress_class = (own.get("ingress") or {}).get("class")
+    if ingress_class is not None and "$" not in ingress_class and not is_object_name(ingress_class):
+        raise ConfigError(
+            f'{EXTENSION}.ingress.class: "{ingress_class}" cannot name an IngressClass; use a '
+            'lower-case DNS name such as "nginx"',
             where,
         )
     host = (own.get("ingress") or {}).get("host")
