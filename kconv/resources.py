@@ -1,4 +1,5 @@
-"""Locate the data kconv ships: rule specs (`rules/`) and JSON schemas (`schemas/`).
+"""Locate the data kconv ships: rule specs (`rules/`), JSON schemas (`schemas/`) and the rule
+fixtures `kconv rules explain` and `--format markdown` show as examples (`fixtures/rules/`).
 
 In an installed wheel they live in `kconv/_data/`; in a source checkout, at the repository root.
 """
@@ -15,11 +16,12 @@ _PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
 def data_dir(name: str) -> str:
-    """Return the directory of shipped data `name` ("rules" or "schemas")."""
-    installed = os.path.join(_PACKAGE_DIR, "_data", name)
+    """Return the directory of shipped data `name` ("rules", "schemas" or "fixtures/rules")."""
+    parts = name.split("/")
+    installed = os.path.join(_PACKAGE_DIR, "_data", *parts)
     if os.path.isdir(installed):
         return installed
-    checkout = os.path.join(os.path.dirname(_PACKAGE_DIR), name)
+    checkout = os.path.join(os.path.dirname(_PACKAGE_DIR), *parts)
     if os.path.isdir(checkout):
         return checkout
     raise FileNotFoundError(f"kconv data directory {name!r} is missing from this installation")

@@ -49,6 +49,26 @@ def test_markdown_is_docs_rules_md() -> None:
     assert out.startswith("# kconv lint rules\n")
 
 
+def test_markdown_missing_config_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = invoke("--format", "markdown", "--config", str(tmp_path / "nonexist.yaml"))
+    assert code == 2 and out == ""
+    assert "nonexist.yaml" in err
+
+
+def test_markdown_lists_the_config_custom_rules(tmp_path: Path) -> None:
+    config = tmp_path / "custom.yaml"
+    config.write_text(
+        "custom-rules:\n  - {id: ORG001, name: team-label, severity: warning, "
+        "message: no team, schema: {}}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("--format", "markdown", "--config", str(config))
+    assert code == 0
+    assert "| [ORG001](#org001-team-label) | `team-label` | warning | yes | no team |" in out
+    assert "\n## ORG001 team-label\n\nno team\n" in out
+    assert out.count("\n## ") == len(load_rules()) + 1
+
+
 def test_equivalents_listing() -> None:
     code, out, _ = invoke("--equivalents")
     assert code == 0

@@ -105,14 +105,12 @@ def rules_command(
     ctx.obj["rules_config"] = config_path
     if ctx.invoked_subcommand is not None:
         return
+    rules = _rules(config_path)
     if output_format == "markdown":
         from kconv.lint.docgen import render_markdown
-        from kconv.lint.registry import load_rules
 
-        click.echo(render_markdown(load_rules()), nl=False)
-        return
-    rules = _rules(config_path)
-    if output_format == "json":
+        click.echo(render_markdown(rules), nl=False)
+    elif output_format == "json":
         click.echo(json.dumps([_as_data(spec) for spec in rules], indent=2))
     elif equivalents:
         click.echo(_equivalents_text(rules), nl=False)

@@ -19,12 +19,18 @@ _REPO = Path(__file__).resolve().parent.parent.parent
 DOCS_PATH = _REPO / "docs" / "rules.md"
 REGENERATE_COMMAND = "python -m kconv.lint.docgen"
 _EXPECT = re.compile(r"#\s*expect:\s*")
+FIXTURES = "fixtures/rules"  # the rule fixtures (kconv.resources.data_dir finds them installed)
 
 
 def fixtures_root() -> Path | None:
-    """`fixtures/rules/` of a source checkout (wheels do not ship fixtures)."""
-    root = _REPO / "fixtures" / "rules"
-    return root if root.is_dir() else None
+    """The rule fixtures shown as examples: `fixtures/rules/` of a source checkout, or their copy
+    in an installed wheel (`kconv/_data/fixtures/rules/`); None when neither is there."""
+    from kconv.resources import data_dir
+
+    try:
+        return Path(data_dir(FIXTURES))
+    except FileNotFoundError:
+        return None
 
 
 def _example(path: Path) -> str | None:
@@ -62,7 +68,8 @@ def rule_view(spec: RuleSpec) -> dict[str, Any]:
         for which in ("fail", "pass"):
             path = folder / f"{which}.yaml"
             view[f"{which}_example"] = _example(path)
-            view[f"{which}_path"] = path.relative_to(_REPO).as_posix()
+            # the checkout path, wherever the fixtures are installed: docs/rules.md shows it
+            view[f"{which}_path"] = f"{FIXTURES}/{folder.name}/{which}.yaml"
     return view
 
 
