@@ -83,7 +83,9 @@ _KEY_QUALIFIERS = frozenset(
         "subscription",
     }
 )
-# Names ending in these refer to a secret (a file, a path, an id, a name), not hold it.
+# Names ending in these (or with one after the secret word: TOKEN_EXPIRY_SECONDS) refer to a
+# secret (a file, a path, an id, a name) or describe it (its lifetime, length, algorithm), not
+# hold it.
 _REFERENCE_SUFFIXES = frozenset(
     {
         "file",
@@ -111,8 +113,26 @@ _REFERENCE_SUFFIXES = frozenset(
         "mode",
         "header",
         "location",
+        "namespace",
+        "algorithm",
+        "algo",
+        "seconds",
+        "secs",
+        "minutes",
+        "hours",
+        "days",
+        "ms",
+        "timeout",
+        "duration",
+        "count",
+        "size",
+        "limit",
+        "format",
+        "version",
     }
 )
+# Names starting with these count things (MAX_TOKENS, MIN_PASSWORD_LENGTH), not hold them.
+_COUNTING_PREFIXES = frozenset({"max", "min", "num", "number"})
 _ALWAYS_SECRET_NAMES = frozenset(
     {
         "aws_secret_access_key",
@@ -152,8 +172,9 @@ _SHAPES = (
 )
 # A URL with a user and a password. Its scheme comes first, so long values are searched from
 # the "://" after it (`_URL_PASSWORD_TAIL`), then the scheme is checked (`_scheme_before`).
-_URL_WITH_PASSWORD = r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@"
-_URL_PASSWORD_TAIL = r"://[^/\s:@]+:[^/\s@]+@"
+# The user may be empty: `redis://:password@host` is Redis' own form.
+_URL_WITH_PASSWORD = r"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]*:[^/\s@]+@"
+_URL_PASSWORD_TAIL = r"://[^/\s:@]*:[^/\s@]+@"
 _SCHEME_CHARACTERS = r"[A-Za-z0-9+.-]{0,33}\Z"
 _SCHEME = r"[a-z][a-z0-9+.-]{0,31}"
 _LONG_VALUE = 64 * 1024
@@ -175,15 +196,16 @@ def is_secret_name(name: str) -> bool:
     if name.lower() in _ALWAYS_SECRET_NAMES:
         return True
     tokens = name_tokens(name)
-    if not tokens or tokens[-1] in _REFERENCE_SUFFIXES:
+    if not tokens or tokens[-1] in _REFERENCE_SUFFIXES or tokens[0] in _COUNTING_PREFIXES:
         return False
     if len(tokens) > 2 and tokens[0] == "azure" and tokens[-1] == "key":
         return True  # AZURE_STORAGE_ACCOUNT_KEY and friends (polaris)
     for index, token in enumerate(tokens):
-        if token in _SECRET_WORDS:
-            return True
-        if token in ("key", "keys") and index > 0 and tokens[index - 1] in _KEY_QUALIFIERS:
-            return True
+        if token in _SECRET_WORDS or (
+            token in ("key", "keys") and index > 0 and tokens[index - 1] in _KEY_QUALIFIERS
+        ):
+            # a describing word after it: the name is about the secret (TOKEN_TTL_SECONDS)
+            return _REFERENCE_SUFFIXES.isdisjoint(tokens[index + 1 :])
     joined = "".join(tokens)
     return any(
         word in joined

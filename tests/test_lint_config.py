@@ -215,3 +215,39 @@ def test_rule_params_errors_are_located_at_the_param(
     assert message in caught.value.message
     location = caught.value.location
     assert location is not None and (location.line, location.column) == where
+
+
+CONFIGMAP_IN_DEFAULT = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n"
+
+
+def _kc303_after_ignores(config_dir: Path, ignores: str, path: str) -> bool:
+    """Is KC303 reported for `path` under `per-path-ignores: {ignores}`?"""
+    (config_dir / ".kconv.yaml").write_text(f"per-path-ignores: {ignores}\n")
+    config = load_config(start_dir=str(config_dir))
+    found = lint(load_paths([path]), config=config, select=["KC303"]).findings
+    return any(finding.rule == "KC303" for finding in found)
+
+
+def test_per_path_ignores_are_relative_to_the_config_whatever_the_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub" / "k8s").mkdir(parents=True)
+    (tmp_path / "sub" / "k8s" / "c.yaml").write_text(CONFIGMAP_IN_DEFAULT)
+    ignores = '{"k8s/**": [KC303]}'  # k8s/ next to the config: not sub/k8s/
+    monkeypatch.chdir(tmp_path)
+    assert _kc303_after_ignores(tmp_path, ignores, "sub/k8s")
+    monkeypatch.chdir(tmp_path / "sub")  # the same file, named k8s/c.yaml from here
+    assert _kc303_after_ignores(tmp_path, ignores, "k8s")
+    assert not _kc303_after_ignores(tmp_path, '{"sub/k8s/**": [KC303]}', "k8s")
+
+
+def test_a_globstar_in_the_middle_may_match_no_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "k8s" / "legacy" / "deep").mkdir(parents=True)
+    (tmp_path / "k8s" / "legacy" / "b.yaml").write_text(CONFIGMAP_IN_DEFAULT)
+    (tmp_path / "k8s" / "legacy" / "deep" / "a.yaml").write_text(CONFIGMAP_IN_DEFAULT)
+    monkeypatch.chdir(tmp_path)
+    ignores = '{"k8s/legacy/**/*.yaml": [KC303]}'
+    assert not _kc303_after_ignores(tmp_path, ignores, "k8s/legacy/b.yaml")
+    assert not _kc303_after_ignores(tmp_path, ignores, "k8s/legacy/deep/a.yaml")

@@ -235,3 +235,39 @@ def test_long_values_are_searched_from_the_literals() -> None:
     assert looks_like_secret_value(filler + " postgres://user:pw@db ")
     assert looks_like_secret_value("AKIAIOSFODNN7EXAMPLE " + filler)
     assert not looks_like_secret_value(filler + " http://db ")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MAX_TOKENS",
+        "NUM_TOKENS",
+        "MIN_PASSWORD_LENGTH",
+        "TOKEN_EXPIRY_SECONDS",
+        "SESSION_TOKEN_TTL_SECONDS",
+        "PASSWORD_HASH_ALGORITHM",
+        "SECRET_NAMESPACE",
+    ],
+)
+def test_names_that_count_or_describe_a_secret_hold_none(name: str) -> None:
+    assert not is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", ["DB_PASSWORD", "SECRET_KEY_BASE", "AUTH_TOKEN", "JWT_SECRET"])
+def test_names_that_hold_a_secret(name: str) -> None:
+    assert is_secret_name(name)
+
+
+def test_a_url_with_an_empty_user_and_a_password_is_a_credential() -> None:
+    """Redis' own form: `redis://:password@host`."""
+    assert looks_like_secret_value("redis://:p4ssw0rd@redis:6379/0")
+    assert looks_like_secret_value("x" * 70_000 + " redis://:p4ssw0rd@redis:6379/0")  # long
+    assert not looks_like_secret_value("redis://:@redis:6379/0")  # no password
+
+
+def test_placeholders_are_not_literal_secrets() -> None:
+    from kconv.lint.checks._secret_hits import secret_reason
+
+    assert secret_reason("DB_PASSWORD", "${DB_PASSWORD}") is None
+    assert secret_reason("DB_PASSWORD", "$(DB_PASSWORD)") is None
+    assert secret_reason("DB_PASSWORD", "s3cr3t-${SUFFIX}") == "name"

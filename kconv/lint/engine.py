@@ -10,6 +10,7 @@ suppressed findings, and sort. A check that raises never stops the run: it becom
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -390,16 +391,14 @@ class Run:
         if not self.config.per_path_ignores:
             return False
         path = finding.location.file
-        candidates = {path.replace(os.sep, "/")}
-        if not path.startswith("<"):
-            relative = os.path.relpath(os.path.abspath(path), self.config.base_dir)
-            candidates.add(relative.replace(os.sep, "/"))
-        for path_ignore in self.config.per_path_ignores:
-            if matches_any(path_ignore.rules, spec) and any(
-                _glob_match(candidate, path_ignore.pattern) for candidate in candidates
-            ):
-                return True
-        return False
+        if not path.startswith("<"):  # `<stdin>`, `<kustomize DIR>` are matched as they are
+            # relative to the configuration's directory, whatever the current directory
+            path = os.path.relpath(os.path.abspath(path), self.config.base_dir)
+        path = path.replace(os.sep, "/")
+        return any(
+            matches_any(path_ignore.rules, spec) and _glob_match(path, path_ignore.pattern)
+            for path_ignore in self.config.per_path_ignores
+        )
 
 
 class _RuleSet:
@@ -430,11 +429,20 @@ def _foreign(token: str) -> bool:
     return token in EVERYTHING or "/" in token
 
 
+_MAX_GLOBSTARS = 6
+
+
 def _glob_match(path: str, pattern: str) -> bool:
-    """fnmatch where `**/` may also match nothing (`**/x.yaml` matches `x.yaml`)."""
-    if fnmatch.fnmatchcase(path, pattern):
-        return True
-    return pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:])
+    """fnmatch where each `**/` may also match no directory at all (`**/x.yaml` matches
+    `x.yaml`, `k8s/**/*.yaml` matches `k8s/a.yaml`)."""
+    parts = pattern.split("**/")
+    if len(parts) > _MAX_GLOBSTARS + 1:  # 2**n variants: past a few, `**/` needs a directory
+        return fnmatch.fnmatchcase(path, pattern)
+    for kept in itertools.product(("**/", ""), repeat=len(parts) - 1):
+        variant = parts[0] + "".join(sep + part for sep, part in zip(kept, parts[1:]))
+        if fnmatch.fnmatchcase(path, variant):
+            return True
+    return False
 
 
 def _internal_error(
