@@ -170,3 +170,12 @@ def test_merge_is_one_sort_of_everything(
     result = LintResult(findings=merged, files=5, objects=5)
     for severity in Severity:
         assert result.count(severity) == sum(f.severity == severity for f in expected)
+
+
+def test_no_findings_and_no_block_renderer_give_no_blocks() -> None:
+    """A clean run in a format without blocks (sarif, gitlab): None, not an empty list, which
+    the format's `render` would be handed and does not take."""
+    empty: wire.Part = ([], wire.encode([]))
+    findings, blocks = wire.merge([empty, empty], None)
+    assert blocks is None and len(findings) == 0
+    assert wire.merge([empty, empty], block_renderer("json"))[1] == []

@@ -361,9 +361,11 @@ def _converse(
     return [results[index] for index in range(len(workers))]
 
 
-def _hand_over(connection: Any, blobs: list[bytes]) -> None:
-    """Send `blobs` to a worker from a thread: the worker reads them only when it needs
-    them, and the other workers must not wait for that."""
+def _hand_over(connection: Any, blobs: list[bytes]) -> Any:
+    """Send `blobs` to a worker from a thread (returned): the worker reads them only when it
+    needs them, and the other workers must not wait for that. A worker whose rules read no
+    other object never reads them: the run ends, and the parent closes the pipe, while this
+    thread may still be writing."""
     import threading
 
     def send() -> None:
@@ -371,10 +373,14 @@ def _hand_over(connection: Any, blobs: list[bytes]) -> None:
             connection.send(len(blobs))
             for blob in blobs:
                 connection.send_bytes(blob)
-        except OSError:  # the worker is gone: the main loop reports it
+        # the worker is gone (the main loop reports it), or finished without reading and the
+        # pipe was closed under this thread (its handle is then None: TypeError)
+        except (OSError, TypeError, ValueError):
             pass
 
-    threading.Thread(target=send, daemon=True).start()
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
 
 
 # -- a worker -----------------------------------------------------------------------------------

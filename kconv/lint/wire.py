@@ -120,7 +120,8 @@ def merge(
         for severity, count in zip(Severity, counts, strict=True):
             tally[severity] += count
     blocks = [head[2] for head, _, _ in numbered]
-    rendered = all(block is not None for block in blocks)
+    # without a block renderer there are no blocks, even when no file has findings
+    rendered = render_block is not None and all(block is not None for block in blocks)
     kept = all(found is not None for _, found in parts)
     return (
         DeferredFindings(
