@@ -34,12 +34,15 @@ __all__ = [
     "SchemaError",
     "api_versions_serving",
     "available_versions",
+    "first_version_serving",
     "has_schema",
+    "is_built_in_group",
     "kinds_in",
     "nearest_version",
     "resolve_version",
     "schema_directory",
     "validate",
+    "version_priority",
 ]
 
 # At most this many errors are reported for one object; the rest are summed up in one more.
@@ -74,8 +77,41 @@ _VALUES = (
     "minProperties",
     "maxProperties",
     "dependentRequired",
+    "x-int-or-string",
 )
 _KEEP = frozenset((*_SUBSCHEMA, *_SUBSCHEMA_MAPS, *_SUBSCHEMA_LISTS, *_VALUES, "$ref"))
+
+# IntOrString fields. The schemas type them "integer or string", but the API server reads a
+# string there as a port name (fields named `port`, `targetPort`, ...) or as a percentage
+# (`maxSurge`, `maxUnavailable`, `minAvailable`): a quoted number such as "8080" or "1" is
+# rejected. `_reduce` gives each property that refers to IntOrString the keyword
+# `x-int-or-string` ("port" or "percent"), checked by the quick check and by jsonschema alike.
+_INT_OR_STRING_REF = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+_PORT_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+_PERCENT = re.compile(r"^[0-9]+%$")
+
+
+def _int_or_string_role(name: str) -> str:
+    return "port" if name.lower().endswith("port") else "percent"
+
+
+def _int_or_string_ok(role: str, value: str) -> bool:
+    """Would the API server accept this string in an IntOrString field of this role?"""
+    if role == "port":  # IANA_SVC_NAME, as validation.IsValidPortName
+        return (
+            len(value) <= 15
+            and _PORT_NAME.match(value) is not None
+            and "--" not in value
+            and any("a" <= char <= "z" for char in value)
+        )
+    return _PERCENT.match(value) is not None
+
+
+def _int_or_string_property(name: str, sub: Any) -> Any:
+    """The reduced property: IntOrString with its role, when `sub` refers to IntOrString."""
+    if isinstance(sub, dict) and str(sub.get("$ref", "")).endswith("/" + _INT_OR_STRING_REF):
+        return {"type": ["string", "integer", "null"], "x-int-or-string": _int_or_string_role(name)}
+    return _reduce(sub)
 
 
 class SchemaError(NamedTuple):
@@ -210,6 +246,8 @@ def _reduce(node: Any) -> Any:
             continue
         if key in _SUBSCHEMA:
             out[key] = _reduce(value)
+        elif key == "properties":
+            out[key] = {name: _int_or_string_property(name, sub) for name, sub in value.items()}
         elif key in _SUBSCHEMA_MAPS:
             out[key] = {name: _reduce(sub) for name, sub in value.items()}
         elif key in _SUBSCHEMA_LISTS:
@@ -454,6 +492,7 @@ def _validator_class() -> Any:
         for name, function in Draft202012Validator.VALIDATORS.items()
         if name not in ("format", "$ref", "$dynamicRef")
     }
+    keywords["x-int-or-string"] = _check_int_or_string
     # No `version=`: that would register this class as *the* 2020-12 validator process-wide
     # (jsonschema.validators.validator_for), changing other users of jsonschema.
     return validators.create(
@@ -461,6 +500,14 @@ def _validator_class() -> Any:
         validators=keywords,
         type_checker=Draft202012Validator.TYPE_CHECKER,
     )
+
+
+def _check_int_or_string(validator: Any, role: Any, instance: Any, schema: Any) -> Any:
+    """The jsonschema keyword `x-int-or-string`: a string must be a port name or percentage."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not _int_or_string_ok(role, instance):
+        yield ValidationError(f"{instance!r} is not a valid {role}")
 
 
 # Registered in every API group for the watch/delete machinery; they say nothing about which
@@ -489,18 +536,49 @@ def kinds_in(api_version: str, version: str | None = None) -> frozenset[str] | N
     return _kinds_index(resolve_version(version)).get(api_version)
 
 
+_PRIORITY = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority(api_version: str) -> tuple[int, int, int, str]:
+    """Sort key of an apiVersion in Kubernetes' version priority, the preferred first: GA before
+    beta before alpha, and within each the higher numbers first (v2 before v1, v1beta3 before
+    v1beta2); a version not in Kubernetes' form sorts last."""
+    match = _PRIORITY.match(api_version.rpartition("/")[2])
+    if match is None:
+        return (3, 0, 0, api_version)
+    stage = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
+    return (stage, -int(match.group(1)), -int(match.group(3) or 0), api_version)
+
+
 def api_versions_serving(kind: str, version: str | None = None) -> list[str]:
     """The apiVersions that serve `kind` in `version` (default: newest), the preferred first:
-    stable before alpha/beta, newer before older (autoscaling/v2 before autoscaling/v1)."""
+    in Kubernetes' version priority (autoscaling/v2 before autoscaling/v1, v1beta1 before
+    v1alpha1)."""
     index = _kinds_index(resolve_version(version))
     found = [api_version for api_version, kinds in index.items() if kind in kinds]
+    return sorted(found, key=version_priority)
 
-    def preference(api_version: str) -> tuple[bool, int, str]:
-        match = re.search(r"v(\d+)(alpha|beta)?", api_version.rpartition("/")[2])
-        major = int(match.group(1)) if match else 0
-        return (bool(match and match.group(2)), -major, api_version)
 
-    return sorted(found, key=preference)
+@cache
+def _groups(version: str) -> frozenset[str]:
+    return frozenset(api_version.rpartition("/")[0] for api_version in _kinds_index(version))
+
+
+def is_built_in_group(group: str, version: str | None = None) -> bool:
+    """Is `group` ("" for the core group) an API group of Kubernetes itself: one the schemas of
+    `version` or of the newest version define kinds in? (No group has left Kubernetes within
+    the versions kubernetes-validate ships, so the newest version lists them all.)"""
+    return group in _groups(resolve_version(version)) or group in _groups(resolve_version(None))
+
+
+def first_version_serving(api_version: str, kind: str, after: str) -> str | None:
+    """The first Kubernetes version newer than `after` ("1.NN") whose schemas serve `kind` in
+    `api_version`, or None."""
+    minor = _parse_minor(after)
+    for candidate in _minors():
+        if candidate > minor and kind in (kinds_in(api_version, f"1.{candidate}") or ()):
+            return f"1.{candidate}"
+    return None
 
 
 def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:
@@ -518,7 +596,7 @@ def has_schema(api_version: str, kind: str, version: str | None = None) -> bool:
 # sure" and jsonschema validates the object, so results never differ.
 
 _QUICK_KEYWORDS = frozenset(
-    ("type", "properties", "items", "required", "enum", "additionalProperties")
+    ("type", "properties", "items", "required", "enum", "additionalProperties", "x-int-or-string")
 )
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -542,6 +620,7 @@ class _Quick:
         "additional",
         "closed",
         "enum",
+        "int_or_string",
         "integral_float",
         "items",
         "nodes",
@@ -566,6 +645,7 @@ class _Quick:
         self.enum: frozenset[str] | None = None
         self.closed = False  # additionalProperties: false
         self.additional: _Quick | None = None
+        self.int_or_string: str | None = None  # x-int-or-string: "port" or "percent"
 
 
 class _QuickNodes:
@@ -625,6 +705,7 @@ def _prepare(node: _Quick) -> None:
     if "items" in schema:
         node.items = _quick(schema["items"], nodes)
     node.required = tuple(schema.get("required") or ())
+    node.int_or_string = schema.get("x-int-or-string")
     if "enum" in schema:
         options = schema["enum"]
         if all(isinstance(option, str) or option is None for option in options):
@@ -655,6 +736,8 @@ def _surely_valid(node: _Quick, value: Any) -> bool:
         return False
     if node.enum is not None and value is not None and (kind is not str or value not in node.enum):
         return False
+    if kind is str and node.int_or_string is not None:
+        return _int_or_string_ok(node.int_or_string, value)
     if kind is dict:
         for name in node.required:
             if name not in value:
@@ -774,11 +857,34 @@ def _describe(error: Any, body: dict[str, Any]) -> Iterator[SchemaError]:
         if len(options) > 12:
             options = [*options[:12], "..."]
         message = f"{shown} is not one of {', '.join(options)}"
+    elif keyword == "x-int-or-string":
+        message = _int_or_string_message(error.validator_value, value, shown)
     elif keyword == "const":
         message = f"{shown} must be {_show(error.validator_value, [], {})}"
     else:
         message = f"{shown} is invalid ({keyword}: {error.validator_value!r})"
     yield SchemaError(pointer, f"{_where(path)}{message}")
+
+
+def _int_or_string_message(role: str, value: Any, shown: str) -> str:
+    text = str(value)
+    number = text.strip()
+    if role == "port":
+        if number.isascii() and number.isdigit():
+            return (
+                f"{shown} is a string: the API server reads a string port as a port name, "
+                f"which must contain a letter; write {int(number)} without quotes"
+            )
+        return (
+            f"{shown} is not a valid port name: at most 15 lowercase letters, digits and '-', "
+            "with at least one letter, and no '-' at either end or twice in a row"
+        )
+    if number.isascii() and number.isdigit():
+        return (
+            f"{shown} is a string: the API server reads a string here as a percentage, "
+            f'like "25%"; write {int(number)} without quotes'
+        )
+    return f'{shown} is not a percentage: write a number, or digits and "%" like "25%"'
 
 
 def _unknown_fields(schema: dict[str, Any], value: Any) -> list[str]:

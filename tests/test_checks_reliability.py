@@ -161,21 +161,23 @@ def test_readiness_services_only_param() -> None:
     ]
 
 
-def test_probe_port_accepts_digit_strings_and_named_ports() -> None:
+def test_probe_port_reads_digit_strings_as_port_names() -> None:
+    # the API server reads a string port as a port name: "8080" is not port 8080
     container = """\
         - name: app
           image: a:1
           ports: [{containerPort: 8080, name: http}]
           livenessProbe: {httpGet: {port: "8080"}}
           readinessProbe: {httpGet: {port: http}}
-          startupProbe: {tcpSocket: {port: "9090"}}
+          startupProbe: {tcpSocket: {port: 8080}}
 """
     found = run_check("probe-port", deployment("web", container))
     assert found == [
         (
             "web",
-            15,
-            'startupProbe of container "app" uses port 9090, which the container does not declare',
+            13,
+            'livenessProbe of container "app" uses port "8080", which the container does not '
+            "declare (a string port is a port name; write 8080 without quotes)",
         )
     ]
 

@@ -366,6 +366,14 @@ def _reference(version: str, strict: bool) -> Any:
 
 _REFERENCE = {strict: _reference(NEWEST, strict) for strict in (False, True)}
 
+
+def _int_or_string_error(error: SchemaError) -> bool:
+    return any(
+        text in error.message
+        for text in ("is a string: the API server reads", "not a valid port name", "percentage")
+    )
+
+
 _scalars = st.one_of(
     st.integers(-3, 70000),
     st.text(max_size=6),
@@ -416,7 +424,8 @@ def test_same_verdict_and_places_as_plain_jsonschema(data: st.DataObject) -> Non
         with pytest.raises(NoSchema):
             kschema.validate(body, NEWEST, strict)
         return
-    ours = kschema.validate(body, NEWEST, strict)
+    # kconv checks one thing plain jsonschema does not: strings in IntOrString fields
+    ours = [e for e in kschema.validate(body, NEWEST, strict) if not _int_or_string_error(e)]
     theirs = list(_REFERENCE[strict](body).iter_errors(body))
     assert bool(ours) == bool(theirs), (ours, [e.message for e in theirs])
     expected = set()
@@ -590,7 +599,8 @@ def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: 
         'kinds.yaml:6:1 KC010 kind "service" does not exist in v1 (Kubernetes 1.28); '
         'did you mean "Service"?',
         'kinds.yaml:10:1 KC010 kind "ValidatingAdmissionPolicy" does not exist in '
-        "admissionregistration.k8s.io/v1 (Kubernetes 1.28); it is served from Kubernetes 1.30 on",
+        "admissionregistration.k8s.io/v1 (Kubernetes 1.28); it is served from Kubernetes 1.30 on "
+        "(Kubernetes 1.28 serves it as admissionregistration.k8s.io/v1beta1)",
         'kinds.yaml:14:1 KC010 kind "Frobnicator" does not exist in v1 (Kubernetes 1.28)',
         'kinds.yaml:22:1 KC010 kind "HorizontalPodAutoscaler" does not exist in v1 '
         "(Kubernetes 1.28); it is served by apiVersion autoscaling/v2",
@@ -598,6 +608,188 @@ def test_kinds_a_built_in_group_does_not_serve_are_errors_with_a_hint(tmp_path: 
         "kinds.yaml:26:1 KC011 no schema for kind DeploymentConfig (v1) in Kubernetes 1.28: "
         "1 object not schema-validated",
     ]
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind", "version", "hint"),
+    [
+        (
+            "flowcontrol.apiserver.k8s.io/v1",
+            "FlowSchema",
+            "1.25",
+            "; it is served from Kubernetes 1.29 on "
+            "(Kubernetes 1.25 serves it as flowcontrol.apiserver.k8s.io/v1beta2)",
+        ),
+        (
+            "flowcontrol.apiserver.k8s.io/v1",
+            "FlowSchema",
+            "1.28",
+            "; it is served from Kubernetes 1.29 on "
+            "(Kubernetes 1.28 serves it as flowcontrol.apiserver.k8s.io/v1beta3)",
+        ),
+        (
+            "resource.k8s.io/v1",
+            "ResourceClaim",
+            "1.33",
+            "; it is served from Kubernetes 1.34 on (Kubernetes 1.33 serves it as "
+            "resource.k8s.io/v1beta2)",
+        ),
+        (
+            "storage.k8s.io/v1beta1",
+            "VolumeAttributesClass",
+            "1.37",
+            "; it is served by apiVersion storage.k8s.io/v1",
+        ),
+        (
+            "networking.k8s.io/v1alpha1",
+            "ServiceCIDR",
+            "1.37",
+            "; it is served by apiVersion networking.k8s.io/v1",
+        ),
+        ("apps/V1", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("Apps/v1", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("apps/v2", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("apps/v1beta3", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("v2", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("V1", "Deployment", "1.37", "; it is served by apiVersion apps/v1"),
+        ("nodots/v1", "Widget", "1.37", ""),
+    ],
+)
+def test_unknown_versions_of_built_in_groups_are_errors(
+    tmp_path: Path, api_version: str, kind: str, version: str, hint: str
+) -> None:
+    path = tmp_path / "object.yaml"
+    path.write_text(f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n")
+    assert _lint([str(path)], version=version) == [
+        f'object.yaml:1:1 KC010 apiVersion "{api_version}" of kind "{kind}" does not exist in '
+        f"Kubernetes {version}{hint}"
+    ]
+
+
+def test_a_kind_missing_from_an_older_version_names_the_first_that_serves_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "object.yaml"
+    path.write_text(
+        "apiVersion: networking.k8s.io/v1alpha1\nkind: ServiceCIDR\nmetadata: {name: x}\n"
+    )
+    assert _lint([str(path)], version="1.25") == [
+        'object.yaml:2:1 KC010 kind "ServiceCIDR" does not exist in networking.k8s.io/v1alpha1 '
+        "(Kubernetes 1.25); it is served from Kubernetes 1.29 on"
+    ]
+
+
+def test_custom_resource_groups_and_old_targets_stay_unknown_kinds(tmp_path: Path) -> None:
+    path = tmp_path / "objects.yaml"
+    path.write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\n---\n"
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: b}\n"
+    )
+    assert _lint([str(path)], version="1.37") == [
+        "objects.yaml:2:1 KC011 no schema for kind Widget (example.com/v1) in Kubernetes 1.37: "
+        "1 object not schema-validated",
+        "objects.yaml:6:1 KC011 no schema for kind Gateway (gateway.networking.k8s.io/v1) in "
+        "Kubernetes 1.37: 1 object not schema-validated",
+    ]
+    # older than the schemas: the group version may have been served then
+    old = tmp_path / "old.yaml"
+    old.write_text("apiVersion: node.k8s.io/v1alpha1\nkind: RuntimeClass\nmetadata: {name: c}\n")
+    assert [line.split(" ")[1] for line in _lint([str(old)], version="1.20")] == ["KC011"]
+
+
+def test_api_versions_serving_follows_kubernetes_version_priority() -> None:
+    assert kschema.api_versions_serving("ValidatingAdmissionPolicy", "1.29") == [
+        "admissionregistration.k8s.io/v1beta1",
+        "admissionregistration.k8s.io/v1alpha1",
+    ]
+    assert kschema.api_versions_serving("FlowSchema", "1.28") == [
+        "flowcontrol.apiserver.k8s.io/v1beta3",
+        "flowcontrol.apiserver.k8s.io/v1beta2",
+    ]
+    ordered = sorted(
+        ["g/v1alpha1", "g/v1beta1", "g/v2beta2", "g/v1", "g/v2", "g/v1beta3"],
+        key=kschema.version_priority,
+    )
+    assert ordered == ["g/v2", "g/v1", "g/v2beta2", "g/v1beta3", "g/v1beta1", "g/v1alpha1"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "pointer", "value", "message"),
+    [
+        (
+            "Service",
+            "/spec/ports/0/targetPort",
+            "8080",
+            'spec.ports[0].targetPort: "8080" is a string: the API server reads a string port '
+            "as a port name, which must contain a letter; write 8080 without quotes",
+        ),
+        (
+            "Service",
+            "/spec/ports/0/targetPort",
+            "Web_Port",
+            'spec.ports[0].targetPort: "Web_Port" is not a valid port name: at most 15 lowercase '
+            "letters, digits and '-', with at least one letter, and no '-' at either end or "
+            "twice in a row",
+        ),
+        (
+            "Deployment",
+            "/spec/strategy/rollingUpdate/maxSurge",
+            "1",
+            'spec.strategy.rollingUpdate.maxSurge: "1" is a string: the API server reads a string '
+            'here as a percentage, like "25%"; write 1 without quotes',
+        ),
+        (
+            "Deployment",
+            "/spec/strategy/rollingUpdate/maxUnavailable",
+            "ten",
+            'spec.strategy.rollingUpdate.maxUnavailable: "ten" is not a percentage: write a '
+            'number, or digits and "%" like "25%"',
+        ),
+        (
+            "Deployment",
+            "/spec/template/spec/containers/0/readinessProbe/httpGet/port",
+            "8080",
+            'spec.template.spec.containers[0].readinessProbe.httpGet.port: "8080" is a string: '
+            "the API server reads a string port as a port name, which must contain a letter; "
+            "write 8080 without quotes",
+        ),
+        (
+            "Deployment",
+            "/spec/template/spec/containers/0/livenessProbe/tcpSocket/port",
+            "8080",
+            'spec.template.spec.containers[0].livenessProbe.tcpSocket.port: "8080" is a string: '
+            "the API server reads a string port as a port name, which must contain a letter; "
+            "write 8080 without quotes",
+        ),
+    ],
+)
+def test_strings_in_int_or_string_fields_must_be_port_names_or_percentages(
+    kind: str, pointer: str, value: str, message: str
+) -> None:
+    body = deployment() if kind == "Deployment" else service()
+    *tokens, name = pointer.strip("/").split("/")
+    parent: Any = body
+    for token in tokens:  # missing objects on the way are created
+        parent = parent[int(token)] if isinstance(parent, list) else parent.setdefault(token, {})
+    parent[name] = value
+    assert kschema.validate(body, NEWEST) == [SchemaError(pointer, message)]
+    for good in ("http", "web-8080", 8080) if name.endswith("ort") else ("25%", 1, 0):
+        parent[name] = good
+        assert kschema.validate(body, NEWEST) == []
+
+
+def test_pod_disruption_budget_percent_strings() -> None:
+    body = {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "x"},
+        "spec": {"minAvailable": "1", "selector": {"matchLabels": {"a": "b"}}},
+    }
+    assert [e.pointer for e in kschema.validate(body, NEWEST)] == ["/spec/minAvailable"]
+    body["spec"]["minAvailable"] = "50%"
+    assert kschema.validate(body, NEWEST) == []
+    body["spec"] = {"maxUnavailable": "0", "selector": {}}
+    assert [e.pointer for e in kschema.validate(body, NEWEST)] == ["/spec/maxUnavailable"]
 
 
 def test_the_validator_class_is_not_registered_globally() -> None:

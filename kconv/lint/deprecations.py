@@ -26,13 +26,36 @@ class ApiLifecycle(NamedTuple):
     note: str = ""
     replacement_kind: str | None = None  # set when the replacement is another kind
 
-    def advice(self) -> str:
-        """What to use instead, for messages: `use "apps/v1"` or the note."""
-        if self.replacement and self.replacement_kind:
-            return f'use {self.replacement_kind} of "{self.replacement}"'
-        if self.replacement:
-            return f'use "{self.replacement}"'
+    def advice(self, target: Version | None = None) -> str:
+        """What to use instead, for messages: `use "apps/v1"` or the note. With `target`, the
+        replacement is the newest one that version serves (see `replacement_at`)."""
+        replacement = self.replacement if target is None else self.replacement_at(target)
+        if replacement and self.replacement_kind:
+            return f'use {self.replacement_kind} of "{replacement}"'
+        if replacement:
+            return f'use "{replacement}"'
         return self.note or "the kind has no replacement"
+
+    def replacement_at(self, target: Version) -> str | None:
+        """The replacement apiVersion the target version serves: the table's replacement when
+        served, else the preferred other version of its group that serves the kind then
+        (flowcontrol v1beta3 before 1.29, networking.k8s.io/v1beta1 Ingress before 1.19)."""
+        if self.replacement is None:
+            return None
+        kind = self.replacement_kind or self.kind
+        served = _served_at(kind, target)
+        if served is None:  # older than kconv's schemas
+            for since, api_version in _INTERIM.get((self.api_version, self.kind), ()):
+                if target >= since:
+                    return api_version
+            return self.replacement
+        if self.replacement in served:
+            return self.replacement
+        group = self.replacement.rpartition("/")[0]
+        for api_version in served:
+            if api_version.rpartition("/")[0] == group and api_version != self.api_version:
+                return api_version
+        return self.replacement
 
     def status(self, target: Version) -> str | None:
         """'removed', 'deprecated' or None for the target Kubernetes version."""
@@ -41,6 +64,17 @@ class ApiLifecycle(NamedTuple):
         if target >= self.deprecated_in:
             return "deprecated"
         return None
+
+
+def _served_at(kind: str, target: Version) -> list[str] | None:
+    """The apiVersions serving `kind` in the target version, preferred first, from kconv's
+    schemas; None when the target is older than them (a newer target gets the newest)."""
+    from kconv import kschema
+
+    versions = kschema.available_versions()
+    if target < parse_version(versions[0]):
+        return None
+    return kschema.api_versions_serving(kind, kschema.nearest_version(format_version(target)))
 
 
 def parse_version(text: str) -> Version:
@@ -247,6 +281,26 @@ _TABLE: tuple[tuple[str, tuple[str, ...], Version, Version | None, str | None, s
         "",
     ),
 )
+
+# Replacements for targets older than kconv's schemas (1.25), when the table's replacement was
+# not served yet: (first version serving it, apiVersion), the newest first.
+_INTERIM: dict[tuple[str, str], tuple[tuple[Version, str], ...]] = {
+    ("extensions/v1beta1", "Ingress"): (
+        ((1, 19), "networking.k8s.io/v1"),
+        ((1, 14), "networking.k8s.io/v1beta1"),
+    ),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): (
+        ((1, 23), "autoscaling/v2"),
+        ((1, 12), "autoscaling/v2beta2"),
+    ),
+    **{
+        ("flowcontrol.apiserver.k8s.io/v1beta1", kind): (
+            ((1, 29), "flowcontrol.apiserver.k8s.io/v1"),
+            ((1, 23), "flowcontrol.apiserver.k8s.io/v1beta2"),
+        )
+        for kind in ("FlowSchema", "PriorityLevelConfiguration")
+    },
+}
 
 # Kinds deprecated in the core API without a removal date.
 _DEPRECATED_KINDS = (

@@ -46,7 +46,7 @@ def api_version_lifecycle(params: Mapping[str, Any]) -> CheckFn:
             if entry.removed_in is not None:
                 when += f" and is removed in {format_version(entry.removed_in)}"
         yield Violation(
-            f'apiVersion "{obj.api_version}" of {obj.kind} {when} ({entry.advice()})',
+            f'apiVersion "{obj.api_version}" of {obj.kind} {when} ({entry.advice(target)})',
             "/apiVersion",
         )
 

@@ -118,7 +118,8 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
                     if action["port"] == "" or isinstance(action["port"], bool):
                         continue
                     port = action["port"]
-                    number = _as_number(port)
+                    # a quoted number is a port name to the API server, not a number
+                    number = port if isinstance(port, int) else None
                     if number is not None:
                         if number in numbers:
                             continue
@@ -132,6 +133,10 @@ def probe_port(params: Mapping[str, Any]) -> CheckFn:
                         if not_tcp
                         else "which the container does not declare"
                     )
+                    if isinstance(port, str) and port.isascii() and port.isdigit():
+                        problem += (
+                            f" (a string port is a port name; write {int(port)} without quotes)"
+                        )
                     yield Violation(
                         f'{probe_name} of container "{ref.name}" uses port {shown}, {problem}',
                         f"{ref.pointer}/{probe_name}/{handler}/port",

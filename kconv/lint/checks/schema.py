@@ -37,8 +37,8 @@ def kubernetes_schema(params: Mapping[str, Any]) -> CheckFn:
         try:
             errors = kschema.validate(obj.body, version, strict)
         except kschema.NoSchema:
-            if _not_served(obj, version) is not None:
-                yield _unknown_kind_violation(obj, version)
+            if _not_served(obj, version, ctx.kubernetes_version) is not None:
+                yield _unknown_kind_violation(obj, version, ctx.kubernetes_version)
             return
         for error in errors:
             if error.pointer == "/status" or error.pointer.startswith("/status/"):
@@ -88,20 +88,49 @@ OPENSHIFT_LEGACY_V1_KINDS = frozenset(
 )
 
 
-def _not_served(obj: K8sObject, version: str) -> frozenset[str] | None:
-    """The kinds of the object's built-in group version when it does not serve this kind."""
+def _not_served(obj: K8sObject, version: str, target: str | None = None) -> frozenset[str] | None:
+    """When the object's apiVersion is a built-in one that does not serve its kind in `version`:
+    the kinds that apiVersion serves (empty when the version of the group does not exist).
+
+    A group without a dot (the core group, `apps`, `Apps`, ...) cannot be a custom resource's
+    (CRD validation requires a dot), and neither can a group kconv has schemas for; an unknown
+    version of such a group is not served. `target` is the version asked for: when it is older
+    than the schemas, an unknown group version may have been served then, and is left alone.
+    """
+    if _known_removed(obj) or not obj.api_version:
+        return None
     kinds = kschema.kinds_in(obj.api_version, version)
-    if kinds is None or obj.kind in kinds or _known_removed(obj):
+    if kinds is not None:
+        if obj.kind in kinds:
+            return None
+        if obj.api_version == "v1" and obj.kind in OPENSHIFT_LEGACY_V1_KINDS:
+            return None
+        return kinds
+    group = obj.api_version.rpartition("/")[0]
+    if "." in group and not kschema.is_built_in_group(group, version):
+        return None  # a custom resource group
+    if _older_than_schemas(target):
         return None
-    if obj.api_version == "v1" and obj.kind in OPENSHIFT_LEGACY_V1_KINDS:
-        return None
-    return kinds
+    return frozenset()
 
 
-def _unknown_kind_violation(obj: K8sObject, version: str) -> Violation:
+def _older_than_schemas(target: str | None) -> bool:
+    """Is the target Kubernetes version older than the oldest one kconv has schemas for?"""
+    if target is None:
+        return False
+    from kconv.lint.deprecations import parse_version
+
+    try:
+        wanted = parse_version(target)
+    except ValueError:
+        return False
+    return wanted < parse_version(kschema.available_versions()[0])
+
+
+def _unknown_kind_violation(obj: K8sObject, version: str, target: str | None = None) -> Violation:
     import difflib
 
-    kinds = _not_served(obj, version) or frozenset()
+    kinds = _not_served(obj, version, target) or frozenset()
     names = sorted(kind for kind in kinds if not kind.endswith("List"))
     close = difflib.get_close_matches(obj.kind, names, n=1, cutoff=0.6)
     if not close:
@@ -110,9 +139,17 @@ def _unknown_kind_violation(obj: K8sObject, version: str) -> Violation:
     homes = kschema.api_versions_serving(obj.kind, version)
     if homes:
         hint = f"; it is served by apiVersion {homes[0]}"
-    since = _first_serving_version(obj, version)
+    since = kschema.first_version_serving(obj.api_version, obj.kind, version)
     if since is not None:
         hint = f"; it is served from Kubernetes {since} on"
+        if homes:
+            hint += f" (Kubernetes {version} serves it as {homes[0]})"
+    if kschema.kinds_in(obj.api_version, version) is None:
+        return Violation(
+            f'apiVersion "{obj.api_version}" of kind "{obj.kind}" does not exist in '
+            f"Kubernetes {version}{hint}",
+            "/apiVersion",
+        )
     return Violation(
         f'kind "{obj.kind}" does not exist in {obj.api_version} (Kubernetes {version}){hint}',
         "/kind",
@@ -138,7 +175,7 @@ def unknown_kind(params: Mapping[str, Any]) -> CheckFn:
         version = kschema.nearest_version(ctx.kubernetes_version)
         if kschema.has_schema(obj.api_version, obj.kind, version) or _known_removed(obj):
             return
-        if _not_served(obj, version) is not None:
+        if _not_served(obj, version, ctx.kubernetes_version) is not None:
             return  # a built-in group that lacks the kind: kubernetes-schema reports it
         first, count = firsts(ctx).get((obj.api_version, obj.kind), (obj, 1))
         if first is not obj:
@@ -151,20 +188,6 @@ def unknown_kind(params: Mapping[str, Any]) -> CheckFn:
         )
 
     return run
-
-
-def _first_serving_version(obj: K8sObject, version: str) -> str | None:
-    """The first Kubernetes version after `version` whose schemas have this kind, if any."""
-    versions = kschema.available_versions()
-    if obj.kind not in (kschema.kinds_in(obj.api_version, versions[-1]) or ()):
-        return None
-    minor = int(version.split(".")[1])
-    for candidate in versions:
-        if int(candidate.split(".")[1]) > minor and obj.kind in (
-            kschema.kinds_in(obj.api_version, candidate) or ()
-        ):
-            return candidate
-    return None
 
 
 def _known_removed(obj: K8sObject) -> bool:

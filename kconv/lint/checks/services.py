@@ -68,6 +68,12 @@ def _named_ports(templates: Iterable[PodTemplate]) -> dict[str, set[str]]:
 def _target_problem(target: str, protocol: str, named: Mapping[str, set[str]]) -> str | None:
     """What keeps `target` from resolving in the selected pods, or None when it resolves."""
     protocols = named.get(target)
+    if protocols is None and target.isascii() and target.isdigit():
+        # a quoted number is a port name to the API server (kubernetes-schema reports it too)
+        return (
+            "matches no container port of the selected pods: a string targetPort is a port "
+            f"name; write {int(target)} without quotes"
+        )
     if protocols is None:
         return "matches no container port of the selected pods"
     if protocol in protocols:
@@ -92,12 +98,10 @@ def service_target_port(params: Mapping[str, Any]) -> CheckFn:
         targets = [
             (index, port["targetPort"], _protocol(port))
             for index, port in enumerate(ports)
-            if isinstance(port, dict)
-            and isinstance(port.get("targetPort"), str)
-            and not port["targetPort"].isdigit()
+            if isinstance(port, dict) and isinstance(port.get("targetPort"), str)
         ]
         if not targets:
-            return  # numbers only: nothing to look up
+            return  # numbers only: nothing to look up (a quoted number is a name)
         templates = pods_selected_by(ctx, obj)
         if not templates:
             return  # nothing selected: service-selects-pods reports that
