@@ -67,7 +67,7 @@ class _Context:
     stdin_text: str | None
     warnings: list[str] = field(default_factory=list)
     secrets: _Secrets = field(default_factory=_Secrets)  # shared with included projects
-    cache: dict[tuple[str, str, bool], tuple[dict, LocTree]] = field(default_factory=dict)
+    cache: dict[tuple[str, str, bool, bool], tuple[dict, LocTree]] = field(default_factory=dict)
     parsed: dict[str, tuple[dict, LocTree]] = field(default_factory=dict)  # by path
     including: tuple[str, ...] = ()  # files being included (cycle detection)
     extending: tuple[str, ...] = ()  # files being loaded for `extends` (cycle detection)
@@ -261,10 +261,14 @@ def load_files(paths: Sequence[str], project_dir: str, context: _Context) -> tup
 
     data: dict[str, Any] = {}
     tree: LocTree = (Location(_display(paths[0])), {})
+    # one file is whole: its own check covers the required keys (a second pass over the
+    # schema cost a third of loading 200 services)
+    whole = len(paths) == 1
     for path in paths:
-        file_data, file_tree = load_file(path, project_dir, context)
+        file_data, file_tree = load_file(path, project_dir, context, whole=whole)
         data, tree = merge_documents(data, tree, file_data, file_tree)
-    validate_required(data, tree)
+    if not whole:
+        validate_required(data, tree)
     return apply_defaults(data, tree, project_dir)
 
 
@@ -344,12 +348,13 @@ def _parse_text(path: str, context: _Context) -> tuple[dict, LocTree]:
 
 
 def load_file(
-    path: str, base_dir: str, context: _Context, *, keep_tags: bool = True
+    path: str, base_dir: str, context: _Context, *, keep_tags: bool = True, whole: bool = False
 ) -> tuple[dict, LocTree]:
-    """One file, interpolated, validated, with include and extends resolved, normalised."""
+    """One file, interpolated, validated, with include and extends resolved, normalised.
+    `whole`: the file is the whole project, so its required keys are checked here too."""
     from kconv.compose.schema import validate
 
-    key = (os.path.abspath(path) if path != "-" else "-", base_dir, keep_tags)
+    key = (os.path.abspath(path) if path != "-" else "-", base_dir, keep_tags, whole)
     if key in context.cache:
         return context.cache[key]
     data, tree = _parse(path, context)
@@ -357,7 +362,7 @@ def load_file(
         data = _interpolate(data, tree, context)
     data = _fill_empty(data)
     data, tree = enforce_unicity(data, tree)  # before the schema's uniqueItems, as compose-go
-    validate(data, tree, required=False)  # required keys: once the files are merged
+    validate(data, tree, required=whole)  # else required keys once the files are merged
     if "version" in data:
         context.warnings.append(
             f"{at(tree, 'version')}: the top-level `version` is obsolete and ignored"
