@@ -31,6 +31,18 @@ def object_key(obj: K8sObject, scope: ClusterScope = _BUILT_IN_SCOPE) -> ObjectK
     return (group, kind, None if obj in scope else obj.namespace, name)
 
 
+_SCOPE_KEY = "_kconv_cluster_scope"
+
+
+def cluster_scope(ctx: LintContext) -> ClusterScope:
+    """The run's cluster-scoped kinds (built in, and declared by its CRDs), made on first use
+    and kept in the context like `run_index` (one per run, shared by the checks)."""
+    scope = ctx.__dict__.get(_SCOPE_KEY)
+    if scope is None:
+        scope = ctx.__dict__[_SCOPE_KEY] = ClusterScope(ctx.of_kind("CustomResourceDefinition"))
+    return scope
+
+
 def _first_occurrences(ctx: LintContext, scope: ClusterScope) -> dict[ObjectKey, K8sObject]:
     first: dict[ObjectKey, K8sObject] = {}
     for obj in ctx.objects:
@@ -48,7 +60,7 @@ def duplicate_object(params: Mapping[str, Any]) -> CheckFn:
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         if state["ctx"] is not ctx:
-            scope = ClusterScope(ctx.of_kind("CustomResourceDefinition"))
+            scope = cluster_scope(ctx)
             state.update(ctx=ctx, scope=scope, first=_first_occurrences(ctx, scope))
         key = object_key(obj, state["scope"])
         first = None if key is None else state["first"].get(key)

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kconv.errors import ConfigError
+from kconv.lint.checks.duplicates import cluster_scope
 from kconv.lint.context import LintContext
 from kconv.lint.rule import CheckFn, Violation, check
 from kconv.model.k8s import K8sObject
 from kconv.model.location import join_pointer
-from kconv.model.scope import ClusterScope
 
 
 @check("default-namespace", cross_object=True)
@@ -20,13 +20,6 @@ def default_namespace(params: Mapping[str, Any]) -> CheckFn:
 
     The API server ignores the namespace of a cluster-scoped kind (a built-in one, or one that a
     CustomResourceDefinition of the run declares with `scope: Cluster`)."""
-    # The bound check lives for one run; the scope is rebuilt whenever it sees another context.
-    last: list[tuple[LintContext, ClusterScope]] = []
-
-    def cluster_scope(ctx: LintContext) -> ClusterScope:
-        if not last or last[0][0] is not ctx:
-            last[:] = [(ctx, ClusterScope(ctx.of_kind("CustomResourceDefinition")))]
-        return last[0][1]
 
     def run(obj: K8sObject, ctx: LintContext) -> Iterable[Violation]:
         if obj.namespace == "default" and obj not in cluster_scope(ctx):
